@@ -1,0 +1,36 @@
+# TaskSync: the entry points a newcomer types.
+#   make run    install what is needed, then start everything at http://127.0.0.1:8000
+#   make test   install what is needed, then run the whole test suite
+#   make lock   re-pin the dependencies after editing a requirements.in
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.toml | cksum | cut -d' ' -f1)
+UV := $(VENV)/bin/uv
+
+.PHONY: run test lock clean
+
+$(STAMP): requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==25.3"
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e packages/tasksync-common -e services/rooms -e services/tasks -e services/gateway
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: $(STAMP)
+	$(PY) -m tools.stack
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lock: $(STAMP)
+	$(PY) -m pip install --quiet "uv==0.13.8"
+	for service in rooms tasks gateway; do \
+	  (cd services/$$service && ../../$(UV) pip compile -q requirements.in -o requirements.txt --python-version 3.11 --no-header); \
+	done
+	$(UV) pip compile -q requirements-dev.in -o requirements-dev.txt --python-version 3.11 --no-header
+
+clean:
+	rm -rf $(VENV) .pytest_cache

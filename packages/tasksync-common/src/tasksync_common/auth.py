@@ -1,0 +1,86 @@
+"""Bearer-token authentication, the same in every service.
+
+A token is valid when its signature and claims verify and the rooms service has not revoked it
+(logout, password change). Revocation state is read through the shared cache; on a miss each
+service asks the source of truth through ``token_state``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from apiflask import HTTPTokenAuth
+from flask import current_app
+
+from .cache import ACTIVE, REVOKED, read_through, token_key
+from .tokens import API_AUDIENCE, INTERNAL_AUDIENCE, Claims, InvalidToken, Verifier
+
+EXTENSION = "tasksync_authenticator"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a request speaks for, and the token it came with (forwarded on calls to peers)."""
+
+    claims: Claims
+    token: str
+
+    @property
+    def user_id(self) -> int | None:
+        return self.claims.user_id
+
+    @property
+    def authorization(self) -> dict:
+        """The header that carries this identity to a peer service."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Authenticator:
+    """Verifies tokens; ``token_state(token, claims)`` tells whether an issued token is still active."""
+
+    def __init__(self, verifier: Verifier, token_state: Callable[[str, Claims], bool]):
+        self.verifier = verifier
+        self.token_state = token_state
+
+    def authenticate(self, token: str, audience: str = API_AUDIENCE) -> Identity | None:
+        """Return the identity behind ``token``, or None when it is not valid."""
+        if not token or len(token) > 4096:
+            return None
+        try:
+            claims = self.verifier.verify(token, audience)
+        except InvalidToken:
+            return None
+        if audience == API_AUDIENCE and not self._is_active(token, claims):
+            return None
+        return Identity(claims, token)
+
+    def _is_active(self, token: str, claims: Claims) -> bool:
+        state = read_through(
+            token_key(claims.token_id),
+            lambda: ACTIVE if self.token_state(token, claims) else REVOKED,
+            timeout=max(1, min(claims.expires_at - int(time.time()), 3600)),
+        )
+        return state == ACTIVE
+
+
+def init_app(app, authenticator: Authenticator) -> None:
+    """Install the service's authenticator, used by ``user_auth`` and ``service_auth``."""
+    app.extensions[EXTENSION] = authenticator
+
+
+def _verifier_for(audience: str):
+    def verify(token: str):
+        return current_app.extensions[EXTENSION].authenticate(token, audience)
+
+    return verify
+
+
+# People's tokens (the public API, and peers calling on a person's behalf).
+user_auth = HTTPTokenAuth(scheme="Bearer", security_scheme_name="BearerAuth")
+user_auth.verify_token(_verifier_for(API_AUDIENCE))
+
+# Short-lived tokens that the rooms service gives itself to call peers (never seen by people).
+service_auth = HTTPTokenAuth(scheme="Bearer", security_scheme_name="ServiceAuth")
+service_auth.verify_token(_verifier_for(INTERNAL_AUDIENCE))

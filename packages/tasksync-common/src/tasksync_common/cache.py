@@ -1,0 +1,73 @@
+"""The one Flask-Caching object, and the keys that services share through it.
+
+The cache is shared across processes (Redis in production, files in the data folder when
+embedded), because the rooms service writes the answers that the other services read:
+a membership change or a revoked token must be seen by every worker on the very next request.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_caching import Cache
+
+from .config import Settings
+
+cache = Cache()
+
+NOT_MEMBER = "-"  # cached answer for "this user is not in this room"
+REVOKED = "0"
+ACTIVE = "1"
+# How long a cached answer may live; the owner of the data overwrites it on every change.
+ANSWER_TTL = 300
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Point the cache at Redis when REDIS_URL is set, else at files under the data folder."""
+    if settings.redis_url:
+        config = {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": settings.redis_url,
+            "CACHE_KEY_PREFIX": settings.cache_prefix,
+        }
+    else:
+        config = {
+            "CACHE_TYPE": "FileSystemCache",
+            "CACHE_DIR": str(settings.data_dir / "cache"),
+            "CACHE_THRESHOLD": 20000,
+        }
+    config["CACHE_DEFAULT_TIMEOUT"] = ANSWER_TTL
+    config.update({k: v for k, v in app.config.items() if k.startswith("CACHE_")})
+    cache.init_app(app, config=config)
+
+
+def member_key(room_id: int, user_id: int) -> str:
+    """Key of the cached role of ``user_id`` in ``room_id`` (or NOT_MEMBER)."""
+    return f"member:{room_id}:{user_id}"
+
+
+def token_key(token_id: str) -> str:
+    """Key of the cached state (ACTIVE or REVOKED) of one issued token."""
+    return f"token:{token_id}"
+
+
+def read_through(key: str, load, timeout: int = ANSWER_TTL):
+    """The cached value of ``key``, else ``load()``; added (never overwriting) so a slow reader
+    cannot undo a newer answer that the data's owner has published meanwhile."""
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        cache.add(key, value, timeout=timeout)
+    return value
+
+
+def publish(key: str, load, timeout: int = ANSWER_TTL, rounds: int = 4) -> None:
+    """After a committed change: store ``load()`` under ``key``, then read again until stable,
+    so that of two writers publishing at once, the later state is the one that stays."""
+    value = load()
+    for _ in range(rounds):
+        cache.set(key, value, timeout=timeout)
+        fresh = load()
+        if fresh == value:
+            return
+        value = fresh
+    cache.delete(key)  # still moving: let the next reader load it

@@ -1,0 +1,58 @@
+"""Marshmallow fields with the rules every TaskSync input shares."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from apiflask import fields
+from apiflask.validators import Range
+from marshmallow import ValidationError
+
+MAX_ID = 2**31 - 1  # ids are 32-bit in every database we run on
+
+
+def _check_text(value: str, allow_newlines: bool) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("Must be valid Unicode text.") from None
+    for char in value:
+        if unicodedata.category(char) == "Cc" and not (allow_newlines and char in "\n\r\t"):
+            raise ValidationError("Must not contain control characters.")
+
+
+class Text(fields.String):
+    """A string that is valid Unicode, free of control characters, optionally trimmed and bounded."""
+
+    def __init__(self, *, trim=False, min_length=0, max_length=None, multiline=False, **kwargs):
+        self.trim = trim
+        self.min_length = min_length
+        self.max_length = max_length
+        self.multiline = multiline
+        metadata = dict(kwargs.pop("metadata", {}))
+        if max_length is not None:
+            metadata["maxLength"] = max_length
+        if min_length:
+            metadata["minLength"] = min_length
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        _check_text(text, self.multiline)
+        if self.trim:
+            text = text.strip()
+        if len(text) < self.min_length or (self.max_length is not None and len(text) > self.max_length):
+            upper = f" to {self.max_length}" if self.max_length is not None else " or more"
+            what = " after trimming white space" if self.trim else ""
+            raise ValidationError(f"Must be {self.min_length}{upper} characters{what}.")
+        return text
+
+
+def Id(**kwargs) -> fields.Integer:
+    """A positive 32-bit identifier; strings, floats and booleans are refused."""
+    return fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID), **kwargs)
+
+
+def Timestamp(**kwargs) -> fields.DateTime:
+    """An RFC 3339 UTC timestamp in whole seconds, as every response shows time."""
+    return fields.DateTime(format="%Y-%m-%dT%H:%M:%SZ", **kwargs)

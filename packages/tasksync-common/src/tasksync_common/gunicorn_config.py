@@ -1,0 +1,18 @@
+"""Gunicorn settings for every service; worker counts and timeouts come from the environment."""
+
+import os
+
+_service = os.environ.get("TASKSYNC_SERVICE", "")
+_shared_store = bool(os.environ.get("REDIS_URL"))
+
+# Without Redis the gateway's throttling counters live in its memory: one process keeps them exact.
+workers = int(os.environ.get("WEB_CONCURRENCY") or (1 if _service == "gateway" and not _shared_store else 2))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS") or (8 if _service == "gateway" else 4))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 10)
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+proc_name = f"tasksync-{_service}" if _service else "tasksync"

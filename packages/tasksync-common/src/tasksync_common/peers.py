@@ -1,0 +1,52 @@
+"""What the gateway and the tasks service learn from the rooms service: keys and token state."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from .problems import Problem
+from .service_client import ServiceClient
+from .tokens import Claims, public_keys_from_jwks
+
+REFRESH_INTERVAL = 10  # at most one key fetch per this many seconds for unknown key ids
+
+
+class RemoteKeys:
+    """Public keys fetched from the rooms service's JWKS, refreshed when an unknown key id shows up."""
+
+    def __init__(self, rooms: ServiceClient):
+        self._rooms = rooms
+        self._keys: dict = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self, kid: str):
+        key = self._keys.get(kid)
+        if key is None and time.monotonic() - self._fetched_at > REFRESH_INTERVAL:
+            with self._lock:
+                if kid not in self._keys and time.monotonic() - self._fetched_at > REFRESH_INTERVAL:
+                    self._refresh()
+            key = self._keys.get(kid)
+        return key
+
+    def _refresh(self) -> None:
+        response = self._rooms.request("GET", "/internal/v1/jwks")
+        if response.status_code != 200:
+            raise Problem(503, "The rooms service could not give its signing keys.", headers={"Retry-After": "2"})
+        self._keys = public_keys_from_jwks(response.json())
+        self._fetched_at = time.monotonic()
+
+
+def remote_token_state(rooms: ServiceClient):
+    """A ``token_state`` callable that asks the rooms service whether a token is still active."""
+
+    def token_state(token: str, _claims: Claims) -> bool:
+        response = rooms.request("GET", "/internal/v1/tokens/current", headers={"Authorization": f"Bearer {token}"})
+        if response.status_code in (200, 204):
+            return True
+        if response.status_code == 401:
+            return False
+        raise Problem(503, "The rooms service could not check the token.", headers={"Retry-After": "2"})
+
+    return token_state

@@ -1,0 +1,113 @@
+"""RFC 9457 problem documents: the one error shape of every TaskSync response."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from flask import Response
+from werkzeug.http import HTTP_STATUS_CODES
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+# Said when the code that raised gave no sentence of its own.
+DEFAULT_DETAILS = {
+    400: "The request body is not a valid JSON object.",
+    401: "A valid bearer token is required.",
+    403: "Only the room's owner may do this.",
+    404: "The requested resource was not found.",
+    405: "The method is not allowed for this resource.",
+    413: "The request body is larger than 1 MiB.",
+    415: "The request body must be application/json.",
+    422: "The request has invalid fields.",
+    429: "Too many attempts; try again later.",
+    500: "The server could not complete the request.",
+    503: "A service this request needs is unavailable; try again shortly.",
+    504: "A service this request needs did not answer in time.",
+}
+
+
+class Problem(HTTPError):
+    """An error to raise from any layer; it becomes a problem document."""
+
+    def __init__(self, status: int, detail: str | None = None, *, errors=None, headers=None):
+        extra = {"errors": errors} if errors else None
+        super().__init__(status, message=detail, headers=headers, extra_data=extra)
+
+
+def field_error(field: str, message: str) -> Problem:
+    """A 422 naming one offending field."""
+    return Problem(422, f"Invalid field: {field}.", errors=[{"field": field, "message": message}])
+
+
+def problem_response(status: int, detail: str | None = None, *, errors=None, headers=None) -> Response:
+    """Build the problem+json response itself (for code outside a request's error flow)."""
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail or DEFAULT_DETAILS.get(status, HTTP_STATUS_CODES.get(status, "Error")),
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    if status in (429, 503) and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = "1" if status == 503 else "60"
+    if status == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="tasksync"')
+    return response
+
+
+def flatten_validation(detail) -> list[dict]:
+    """Turn webargs' {location: {field: [messages]}} into [{field, message}]."""
+    errors: list[dict] = []
+
+    def walk(prefix: str, node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                name = "body" if key == "_schema" and not prefix else str(key)
+                walk(f"{prefix}.{name}" if prefix else name, value)
+        elif isinstance(node, list) and all(isinstance(m, str) for m in node):
+            errors.extend({"field": prefix, "message": m} for m in node)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(f"{prefix}.{index}", value)
+        else:
+            errors.append({"field": prefix, "message": str(node)})
+
+    for location_fields in (detail or {}).values():
+        walk("", location_fields)
+    return errors
+
+
+def _to_problem(error: HTTPError) -> Response:
+    """APIFlask's error processor: every HTTP error, ours or Werkzeug's, as a problem."""
+    status = error.status_code
+    errors = error.extra_data.get("errors")
+    if status == 422 and not errors and isinstance(error.detail, dict):
+        errors = flatten_validation(error.detail)
+    detail = error.message
+    if not detail or detail == HTTP_STATUS_CODES.get(status):
+        detail = DEFAULT_DETAILS.get(status)
+    if status == 422 and errors and not error.message:
+        detail = "Invalid fields: " + ", ".join(sorted({e["field"] for e in errors})) + "."
+    headers = {k: v for k, v in dict(error.headers or {}).items() if k.lower() != "content-type"}
+    return problem_response(status, detail, errors=errors, headers=headers)
+
+
+def init_app(app: APIFlask) -> None:
+    """Make every error of ``app`` a problem document, and never show a stack trace."""
+    app.config.setdefault("VALIDATION_ERROR_STATUS_CODE", 422)
+    app.error_processor(_to_problem)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        if isinstance(error, HTTPError):
+            return _to_problem(error)
+        log.exception("unhandled error")
+        return problem_response(500)

@@ -1,0 +1,8 @@
+// Starts Swagger UI on the merged OpenAPI document (kept out of the page: no inline scripts).
+const root = document.getElementById("swagger-ui");
+window.SwaggerUIBundle({
+  url: root.dataset.specUrl,
+  domNode: root,
+  deepLinking: true,
+  persistAuthorization: true,
+});

@@ -1,0 +1,67 @@
+"""Forwarding of /api/v1 calls to the service that owns them, after the token check."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request
+
+from tasksync_common.problems import Problem
+
+from . import routing
+from .authentication import authenticate
+from .throttling import limit_failed_joins, limit_failed_logins
+
+bp = Blueprint("api", __name__)
+
+# Request headers a service needs; everything else stays at the gateway.
+FORWARDED_REQUEST_HEADERS = ("Authorization", "Content-Type", "If-Match", "If-None-Match", "Accept", "Accept-Language")
+# Response headers a client needs; hop-by-hop and server headers are the gateway's own.
+FORWARDED_RESPONSE_HEADERS = ("Content-Type", "ETag", "Location", "Retry-After", "WWW-Authenticate", "Allow", "Cache-Control")
+
+
+def forward(path: str) -> Response:
+    """Send this request on to the owning service and relay its answer."""
+    if not routing.is_safe(path):
+        raise Problem(404)
+    if path not in routing.PUBLIC_PATHS:
+        authenticate()
+    client = current_app.extensions["tasksync_clients"][routing.owner_of(path)]
+    headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
+    headers["X-Forwarded-For"] = request.remote_addr or ""
+    target = quote(path) + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
+    upstream = client.request(
+        request.method, target, headers=headers, data=request.get_data(), allow_redirects=False
+    )
+    response = Response(upstream.content, status=upstream.status_code)
+    for name in FORWARDED_RESPONSE_HEADERS:
+        if name in upstream.headers:
+            response.headers[name] = upstream.headers[name]
+    return response
+
+
+@bp.route("/api/v1/auth/login", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@limit_failed_logins
+def login():
+    """Login is forwarded like any call, but failed attempts are counted (see throttling)."""
+    return forward(request.path)
+
+
+@bp.route("/api/v1/rooms/join", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@limit_failed_joins
+def join_room():
+    """Joining is forwarded like any call, but failed attempts are counted (see throttling)."""
+    return forward(request.path)
+
+
+@bp.route("/api/v1/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def api(_rest):
+    """Every other public API call."""
+    return forward(request.path)
+
+
+@bp.route("/api", defaults={"_rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@bp.route("/api/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown_api(_rest):
+    """Anything else under /api is not a resource."""
+    raise Problem(404)

@@ -1,0 +1,75 @@
+"""Throttling of failed logins and failed joins (Flask-Limiter; Redis when REDIS_URL is set).
+
+Only failures are counted (``deduct_when``), but once the limit is reached every attempt is
+refused until the window passes, even one with the right password or code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+
+from flask import current_app, request
+from flask_limiter import Limiter, RequestLimit
+
+from tasksync_common.problems import problem_response
+
+from .authentication import authenticate
+
+limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
+
+
+def _settings():
+    return current_app.config["SETTINGS"]
+
+
+def _too_many(limit: RequestLimit):
+    wait = max(1, math.ceil(limit.reset_at - time.time()))
+    return problem_response(
+        429, f"Too many failed attempts; try again in {wait} seconds.", headers={"Retry-After": str(wait)}
+    )
+
+
+def _login_key() -> str:
+    """One counter per client address and username (in any letter case)."""
+    try:
+        username = json.loads(request.get_data(cache=True) or b"{}").get("username", "")
+    except (ValueError, RecursionError, AttributeError):
+        username = ""
+    if not isinstance(username, str):
+        username = ""
+    return f"login:{request.remote_addr}:{username.casefold()[:200]}"
+
+
+def _join_key() -> str:
+    """One counter per signed-in user (the token was already checked to reach a 404)."""
+    return f"join:{authenticate().user_id}"
+
+
+limit_failed_logins = limiter.limit(
+    lambda: _settings().login_failure_limit,
+    key_func=_login_key,
+    deduct_when=lambda response: response.status_code == 401,
+    on_breach=_too_many,
+    methods=["POST"],
+)
+
+limit_failed_joins = limiter.limit(
+    lambda: _settings().join_failure_limit,
+    key_func=_join_key,
+    deduct_when=lambda response: response.status_code == 404,
+    on_breach=_too_many,
+    methods=["POST"],
+)
+
+
+def init_app(app) -> None:
+    """Use Redis for the counters when configured, so every worker and replica counts together."""
+    settings = app.config["SETTINGS"]
+    if settings.redis_url:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url)
+        app.config.setdefault("RATELIMIT_KEY_PREFIX", settings.cache_prefix + "limits")
+    else:
+        app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)

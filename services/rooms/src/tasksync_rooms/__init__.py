@@ -1,0 +1,35 @@
+"""TaskSync rooms service: users, tokens, rooms and membership."""
+
+from __future__ import annotations
+
+from tasksync_common import auth, config, database
+from tasksync_common.service_app import create_base_app
+from tasksync_common.service_client import ServiceClient
+from tasksync_common.tokens import Verifier
+
+from .extensions import db, migrate
+from .tokens import service as token_service
+from .tokens.signing import create_signer
+
+
+def create_app(test_config=None, settings=None):
+    """Build the rooms service from the environment (or ``settings``)."""
+    settings = settings or config.load()
+    app = create_base_app(__name__, "TaskSync API", settings, test_config)
+    database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.rooms_database_url)
+    from .tokens import models as _token_models  # noqa: F401  (registers the table)
+
+    signer = create_signer(settings)
+    app.extensions["tasksync_signer"] = signer
+    auth.init_app(app, auth.Authenticator(Verifier(signer.public_keys.get), token_service.is_active))
+    app.extensions["tasksync_tasks_client"] = ServiceClient("tasks", settings.tasks_url, settings.service_timeout)
+
+    from . import internal
+    from .rooms import routes as rooms
+    from .users import routes as users
+
+    app.register_blueprint(users.bp)
+    app.register_blueprint(rooms.bp)
+    app.register_blueprint(internal.bp)
+
+    return app

@@ -1,0 +1,38 @@
+"""Routes for the other services only: signing keys, token state, membership answers."""
+
+from apiflask import APIBlueprint
+from flask import current_app
+
+from tasksync_common.auth import user_auth
+from tasksync_common.fields import MAX_ID
+from tasksync_common.problems import Problem
+
+from .rooms import service as rooms
+
+bp = APIBlueprint("internal", __name__, url_prefix="/internal/v1", enable_openapi=False)
+
+
+@bp.get("/jwks")
+def jwks():
+    """The public keys tokens are verified with (public by nature)."""
+    return current_app.extensions["tasksync_signer"].jwks()
+
+
+@bp.get("/tokens/current")
+@bp.auth_required(user_auth)
+def token_state():
+    """204 while the presented token is active (401 otherwise, from the auth check itself)."""
+    return "", 204
+
+
+@bp.get(f"/rooms/<int(max={MAX_ID}):room_id>/members/<int(max={MAX_ID}):user_id>")
+@bp.auth_required(user_auth)
+def member_role(room_id, user_id):
+    """The role of a user in a room, for peers that decide access on it; callers see only their rooms."""
+    caller = user_auth.current_user.user_id
+    if caller != user_id and rooms.role_of(room_id=room_id, user_id=caller) is None:
+        raise Problem(404, "Not a member.")
+    role = rooms.role_of(room_id=room_id, user_id=user_id)
+    if role is None:
+        raise Problem(404, "Not a member.")
+    return {"role": role}

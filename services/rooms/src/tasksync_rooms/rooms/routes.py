@@ -1,0 +1,102 @@
+"""Rooms and members: /api/v1/rooms/*."""
+
+from apiflask import APIBlueprint, EmptySchema
+
+from tasksync_common.auth import user_auth
+from tasksync_common.fields import MAX_ID
+
+from . import service
+from .schemas import JoinIn, MemberList, RoomIn, RoomList, RoomOut
+
+bp = APIBlueprint("rooms", __name__, url_prefix="/api/v1/rooms", tag="Rooms")
+ROOM = f"/<int(max={MAX_ID}):room_id>"
+
+
+def _me() -> int:
+    return user_auth.current_user.user_id
+
+
+@bp.post("")
+@bp.auth_required(user_auth)
+@bp.input(RoomIn, arg_name="body")
+@bp.output(RoomOut, status_code=201)
+@bp.doc(summary="Create a room", responses=[201, 400, 401, 415, 422])
+def create_room(body):
+    """Create a room; the caller becomes its owner."""
+    return service.create(user_id=_me(), name=body["name"])
+
+
+@bp.get("")
+@bp.auth_required(user_auth)
+@bp.output(RoomList)
+@bp.doc(summary="My rooms", responses=[200, 401])
+def list_rooms():
+    """The rooms the caller belongs to."""
+    return {"items": service.get_all(user_id=_me())}
+
+
+@bp.post("/join")
+@bp.auth_required(user_auth)
+@bp.input(JoinIn, arg_name="body")
+@bp.output(RoomOut)
+@bp.doc(summary="Join a room by its code", responses=[200, 400, 401, 404, 415, 422, 429])
+def join_room(body):
+    """Join the room whose code this is (any letter case)."""
+    return service.join(user_id=_me(), code=body["code"])
+
+
+@bp.get(ROOM)
+@bp.auth_required(user_auth)
+@bp.output(RoomOut)
+@bp.doc(summary="A room", responses=[200, 401, 404])
+def get_room(room_id):
+    """One room the caller belongs to."""
+    return service.get(room_id=room_id, user_id=_me())
+
+
+@bp.patch(ROOM)
+@bp.auth_required(user_auth)
+@bp.input(RoomIn, arg_name="body")
+@bp.output(RoomOut)
+@bp.doc(summary="Rename a room", responses=[200, 400, 401, 403, 404, 415, 422])
+def rename_room(room_id, body):
+    """Rename a room (owner)."""
+    return service.rename(room_id=room_id, user_id=_me(), name=body["name"])
+
+
+@bp.delete(ROOM)
+@bp.auth_required(user_auth)
+@bp.output(EmptySchema, status_code=204)
+@bp.doc(summary="Delete a room and its tasks", responses=[204, 401, 403, 404, 503])
+def delete_room(room_id):
+    """Delete a room with all its tasks (owner)."""
+    service.delete(room_id=room_id, user_id=_me())
+    return ""
+
+
+@bp.post(ROOM + "/code")
+@bp.auth_required(user_auth)
+@bp.output(RoomOut)
+@bp.doc(summary="Give a room a new code", responses=[200, 401, 403, 404])
+def rotate_code(room_id):
+    """Replace the room's join code; the old one stops working (owner)."""
+    return service.rotate_code(room_id=room_id, user_id=_me())
+
+
+@bp.get(ROOM + "/members")
+@bp.auth_required(user_auth)
+@bp.output(MemberList)
+@bp.doc(summary="Members of a room", responses=[200, 401, 404])
+def list_members(room_id):
+    """Who is in the room, owner first."""
+    return {"items": service.members(room_id=room_id, user_id=_me())}
+
+
+@bp.delete(ROOM + f"/members/<int(max={MAX_ID}):user_id>")
+@bp.auth_required(user_auth)
+@bp.output(EmptySchema, status_code=204)
+@bp.doc(summary="Leave a room, or remove a member", responses=[204, 401, 403, 404, 409])
+def remove_member(room_id, user_id):
+    """A member leaves (their own id), or the owner removes someone."""
+    service.remove_member(room_id=room_id, user_id=_me(), member_id=user_id)
+    return ""

@@ -1,0 +1,32 @@
+"""The rooms service's signing key: from TASKSYNC_SECRET_KEY, or generated once into the data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tasksync_common.config import Settings
+from tasksync_common.tokens import Signer, new_secret
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    """Read the generated secret; create it first if this is the first start (race-safe)."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".secret_key.{os.getpid()}")
+        temporary.write_text(new_secret())
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, path)  # atomic: of several workers starting at once, one wins
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+def create_signer(settings: Settings) -> Signer:
+    """The signer for this process's configuration."""
+    secret = settings.secret_key or _load_or_create_secret(settings.data_dir)
+    return Signer(secret, settings.previous_secret_keys)

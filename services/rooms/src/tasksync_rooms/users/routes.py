@@ -1,0 +1,72 @@
+"""Users and sign-in: /api/v1/auth/*, /api/v1/users/me."""
+
+from apiflask import APIBlueprint, EmptySchema
+
+from tasksync_common.auth import user_auth
+from tasksync_common.problems import Problem
+
+from ..tokens import service as tokens
+from . import service
+from .schemas import Credentials, LoginIn, PasswordChangeIn, TokenOut, UserOut
+
+bp = APIBlueprint("users", __name__, url_prefix="/api/v1", tag="Users")
+
+
+def current_user():
+    """The signed-in user; a token whose user is gone is no longer valid."""
+    user = service.get(user_id=user_auth.current_user.user_id)
+    if user is None:
+        raise Problem(401)
+    return user
+
+
+@bp.post("/auth/register")
+@bp.input(Credentials, arg_name="body")
+@bp.output(UserOut, status_code=201)
+@bp.doc(summary="Sign up", responses=[201, 400, 409, 415, 422])
+def register(body):
+    """Create an account."""
+    return service.create(username=body["username"], password=body["password"])
+
+
+@bp.post("/auth/login")
+@bp.input(LoginIn, arg_name="body")
+@bp.output(TokenOut)
+@bp.doc(summary="Log in", responses=[200, 400, 401, 415, 422, 429])
+def login(body):
+    """Exchange a username and password for a bearer token."""
+    user = service.authenticate(username=body["username"], password=body["password"])
+    token, ttl = tokens.issue(user_id=user.id)
+    return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "user": user}
+
+
+@bp.post("/auth/logout")
+@bp.auth_required(user_auth)
+@bp.output(EmptySchema, status_code=204)
+@bp.doc(summary="Log out", responses=[204, 401])
+def logout():
+    """Revoke the token this request carries."""
+    tokens.revoke(token_id=user_auth.current_user.claims.token_id)
+    return ""
+
+
+@bp.get("/users/me")
+@bp.auth_required(user_auth)
+@bp.output(UserOut)
+@bp.doc(summary="The signed-in user", responses=[200, 401])
+def me():
+    """Who the token belongs to."""
+    return current_user()
+
+
+@bp.put("/users/me/password")
+@bp.auth_required(user_auth)
+@bp.input(PasswordChangeIn, arg_name="body")
+@bp.output(EmptySchema, status_code=204)
+@bp.doc(summary="Change password", responses=[204, 400, 401, 403, 415, 422])
+def change_password(body):
+    """Set a new password; every token issued before stops working."""
+    service.change_password(
+        user=current_user(), current_password=body["current_password"], new_password=body["new_password"]
+    )
+    return ""

@@ -1,0 +1,78 @@
+"""What the users routes take and give."""
+
+from apiflask import Schema
+from apiflask.fields import Integer, Nested, String
+from marshmallow import ValidationError, validates
+
+from tasksync_common.fields import Text, Timestamp
+
+USERNAME_RULE = "3 to 80 characters: letters, digits, '.', '_' or '-'."
+
+
+def _is_username_char(char: str) -> bool:
+    return char.isalnum() or char in "._-"
+
+
+def is_valid_username(text: str) -> bool:
+    """True for a string that could be a username (login skips the database otherwise)."""
+    return 3 <= len(text) <= 80 and all(_is_username_char(c) for c in text) and text.isprintable()
+
+
+class UsernameField(Text):
+    """Letters (any script), digits, '.', '_', '-'; 3 to 80 characters."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_length=3, max_length=80, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not all(_is_username_char(c) for c in text):
+            raise ValidationError("Must be " + USERNAME_RULE)
+        return text
+
+
+def Password(**kwargs):
+    return String(required=True, metadata={"minLength": 8, "maxLength": 128}, **kwargs)
+
+
+class Credentials(Schema):
+    username = UsernameField(required=True)
+    password = Password()
+
+    @validates("password")
+    def _password_length(self, value, **_):
+        check_password_length(value)
+
+
+class LoginIn(Schema):
+    # Any string may be tried; a malformed username simply does not exist (same 401).
+    username = String(required=True, metadata={"maxLength": 200})
+    password = String(required=True, metadata={"maxLength": 1000})
+
+
+class PasswordChangeIn(Schema):
+    current_password = String(required=True, metadata={"maxLength": 1000})
+    new_password = Password()
+
+    @validates("new_password")
+    def _password_length(self, value, **_):
+        check_password_length(value)
+
+
+def check_password_length(value: str) -> None:
+    if not 8 <= len(value) <= 128:
+        raise ValidationError("Must be 8 to 128 characters.")
+
+
+class UserOut(Schema):
+    id = Integer(required=True)
+    username = String(required=True)
+    created_at = Timestamp(required=True)
+
+
+class TokenOut(Schema):
+    access_token = String(required=True)
+    token_type = String(required=True, metadata={"enum": ["Bearer"]})
+    expires_in = Integer(required=True)
+    user = Nested(UserOut, required=True)
+

@@ -1,0 +1,64 @@
+"""Signing up, signing in, and changing a password."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from sqlalchemy.exc import IntegrityError
+
+from tasksync_common.problems import Problem
+
+from ..extensions import db
+from ..tokens import service as tokens
+from .models import User
+from .passwords import hash_password, needs_rehash, verify_password
+from .schemas import is_valid_username
+
+WRONG_CREDENTIALS = "The username or password is wrong."
+
+
+def username_key(username: str) -> str:
+    """The form usernames are compared in: Alice, ALICE and alice are one name."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+def get(*, user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def _find(username: str) -> User | None:
+    if not is_valid_username(username):
+        return None
+    return db.session.query(User).filter_by(username_key=username_key(username)).one_or_none()
+
+
+def create(*, username: str, password: str) -> User:
+    """Register a user; 409 when the name is taken in any letter case."""
+    user = User(username=username, username_key=username_key(username), password_hash=hash_password(password))
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Problem(409, "That username is taken.") from None
+    return user
+
+
+def authenticate(*, username: str, password: str) -> User:
+    """The user these credentials belong to; one 401 for an unknown name and a wrong password."""
+    user = _find(username)
+    if not verify_password(user.password_hash if user else None, password):
+        raise Problem(401, WRONG_CREDENTIALS)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Set a new password and revoke every token issued before; 403 on a wrong current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise Problem(403, "The current password is wrong.")
+    user.password_hash = hash_password(new_password)
+    db.session.commit()
+    tokens.revoke_all(user_id=user.id)

@@ -1,0 +1,31 @@
+"""TaskSync tasks service: the tasks inside rooms."""
+
+from __future__ import annotations
+
+from tasksync_common import auth, config, database
+from tasksync_common.peers import RemoteKeys, remote_token_state
+from tasksync_common.service_app import create_base_app
+from tasksync_common.service_client import ServiceClient
+from tasksync_common.tokens import Verifier
+
+from .extensions import db, migrate
+
+
+def create_app(test_config=None, settings=None, key_lookup=None):
+    """Build the tasks service from the environment (or ``settings``)."""
+    settings = settings or config.load()
+    app = create_base_app(__name__, "TaskSync API", settings, test_config)
+    database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.tasks_database_url)
+    from .tasks import models as _models  # noqa: F401  (registers the tables)
+
+    rooms = ServiceClient("rooms", settings.rooms_url, settings.service_timeout)
+    app.extensions["tasksync_rooms_client"] = rooms
+    auth.init_app(app, auth.Authenticator(Verifier(key_lookup or RemoteKeys(rooms)), remote_token_state(rooms)))
+
+    from . import internal
+    from .tasks import routes as tasks
+
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(internal.bp)
+
+    return app

@@ -1,0 +1,111 @@
+"""Tasks: /api/v1/rooms/{room_id}/tasks/*."""
+
+from __future__ import annotations
+
+import re
+
+from apiflask import APIBlueprint, EmptySchema
+from flask import request
+
+from tasksync_common.auth import user_auth
+from tasksync_common.fields import MAX_ID
+from tasksync_common.problems import Problem
+
+from . import service
+from .schemas import IfMatch, IfNoneMatch, TaskIn, TaskOut, TaskPage, TaskPatch, TaskQuery, TaskSummary
+
+bp = APIBlueprint("tasks", __name__, url_prefix=f"/api/v1/rooms/<int(max={MAX_ID}):room_id>/tasks", tag="Tasks")
+TASK = f"/<int(max={MAX_ID}):task_id>"
+_VERSION_TAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
+STALE = "The task was changed by someone else; reload it and try again."
+
+
+def _caller():
+    return user_auth.current_user
+
+
+def _etag(task) -> dict:
+    return {"ETag": f'"{task.version}"'}
+
+
+def _expected_version(headers: dict) -> int | None:
+    """The version ``If-Match`` asks for; None when absent or '*'. A tag that cannot match is 412."""
+    value = (headers.get("if_match") or "").strip()
+    if not value or value == "*":
+        return None
+    match = _VERSION_TAG.match(value)
+    if not match:
+        raise Problem(412, STALE)
+    return int(match.group(1))
+
+
+@bp.post("")
+@bp.auth_required(user_auth)
+@bp.input(TaskIn, arg_name="body")
+@bp.output(TaskOut, status_code=201)
+@bp.doc(summary="Add a task", responses=[201, 400, 401, 404, 415, 422])
+def create_task(room_id, body):
+    """Add a task to the room; it is assigned to the creator unless ``user_id`` says otherwise."""
+    task = service.create(room_id=room_id, caller=_caller(), fields=body)
+    return task, 201, {**_etag(task), "Location": f"/api/v1/rooms/{room_id}/tasks/{task.id}"}
+
+
+@bp.get("")
+@bp.auth_required(user_auth)
+@bp.input(TaskQuery, location="query", arg_name="query")
+@bp.input(IfNoneMatch, location="headers", arg_name="headers")
+@bp.output(TaskPage)
+@bp.doc(summary="The room's tasks", responses=[200, 304, 401, 404, 422])
+def list_tasks(room_id, query, headers):
+    """Tasks in creation order, filtered; follow ``next_cursor`` for the next page. Send the
+    response's ``ETag`` back as ``If-None-Match`` to get ``304`` while nothing has changed."""
+    page = service.get_page(room_id=room_id, caller=_caller(), query=query)
+    etag = service.list_etag(room_id, request.query_string)
+    if headers.get("if_none_match") == etag:
+        return "", 304, {"ETag": etag}
+    return page, 200, {"ETag": etag}
+
+
+@bp.get("/summary")
+@bp.auth_required(user_auth)
+@bp.output(TaskSummary)
+@bp.doc(summary="How many tasks are in each status", responses=[200, 401, 404])
+def task_summary(room_id):
+    """Counts for the room's progress bar."""
+    return service.summary(room_id=room_id, caller=_caller())
+
+
+@bp.get(TASK)
+@bp.auth_required(user_auth)
+@bp.output(TaskOut)
+@bp.doc(summary="A task", responses=[200, 401, 404])
+def get_task(room_id, task_id):
+    """One task of the room."""
+    task = service.get(room_id=room_id, task_id=task_id, caller=_caller())
+    return task, 200, _etag(task)
+
+
+@bp.patch(TASK)
+@bp.auth_required(user_auth)
+@bp.input(TaskPatch, arg_name="body")
+@bp.input(IfMatch, location="headers", arg_name="headers")
+@bp.output(TaskOut)
+@bp.doc(summary="Change a task", responses=[200, 400, 401, 404, 412, 415, 422])
+def update_task(room_id, task_id, body, headers):
+    """Change any of title, description, status, assignee. With ``If-Match: "<version>"`` the
+    change applies only if nobody changed the task since (412 otherwise)."""
+    task = service.update(
+        room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=_expected_version(headers)
+    )
+    return task, 200, _etag(task)
+
+
+@bp.delete(TASK)
+@bp.auth_required(user_auth)
+@bp.input(IfMatch, location="headers", arg_name="headers")
+@bp.output(EmptySchema, status_code=204)
+@bp.doc(summary="Delete a task", responses=[204, 401, 404, 412])
+def delete_task(room_id, task_id, headers):
+    """Delete a task (with ``If-Match``, only if it is unchanged)."""
+    service.delete(room_id=room_id, task_id=task_id, caller=_caller(), if_match=_expected_version(headers))
+    return ""

@@ -1,0 +1,66 @@
+"""What the tasks routes take and give."""
+
+from apiflask import Schema
+from apiflask.fields import Integer, List, Nested, String
+from apiflask.validators import OneOf, Range
+
+from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
+
+from .models import STATUSES
+
+Status = lambda **kw: String(validate=OneOf(STATUSES), metadata={"enum": list(STATUSES)}, **kw)  # noqa: E731
+
+
+class TaskIn(Schema):
+    title = Text(required=True, trim=True, min_length=1, max_length=255)
+    description = Text(multiline=True, max_length=10_000, allow_none=True)
+    status = Status()
+    user_id = Id(metadata={"description": "The member the task is assigned to; defaults to the creator."})
+
+
+class TaskPatch(Schema):
+    title = Text(trim=True, min_length=1, max_length=255)
+    description = Text(multiline=True, max_length=10_000, allow_none=True)
+    status = Status()
+    user_id = Id()
+
+
+class TaskQuery(Schema):
+    status = Status()
+    user_id = Integer(validate=Range(min=1, max=MAX_ID))
+    q = Text(max_length=200, metadata={"description": "Substring of title or description, any letter case."})
+    limit = Integer(load_default=50, validate=Range(min=1, max=200))
+    cursor = Text(max_length=64, metadata={"description": "The next_cursor of the previous page."})
+
+
+class IfMatch(Schema):
+    if_match = String(data_key="If-Match", metadata={"description": 'The task\'s version as an ETag: "3".'})
+
+
+class IfNoneMatch(Schema):
+    if_none_match = String(data_key="If-None-Match", metadata={"description": "The list's ETag from before."})
+
+
+class TaskOut(Schema):
+    id = Integer(required=True)
+    room_id = Integer(required=True)
+    user_id = Integer(required=True)
+    created_by = Integer(required=True)
+    title = String(required=True)
+    description = String(required=True, allow_none=True)
+    status = Status(required=True)
+    version = Integer(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class TaskPage(Schema):
+    items = List(Nested(TaskOut), required=True)
+    next_cursor = String(required=True, allow_none=True)
+
+
+class TaskSummary(Schema):
+    total = Integer(required=True)
+    pending = Integer(required=True)
+    in_progress = Integer(required=True)
+    completed = Integer(required=True)

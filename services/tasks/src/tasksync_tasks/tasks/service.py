@@ -1,0 +1,166 @@
+"""Tasks inside rooms: every rule about reading and changing them lives here."""
+
+from __future__ import annotations
+
+import zlib
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import func, select, update as sql_update
+
+from tasksync_common.auth import Identity
+from tasksync_common.problems import Problem, field_error
+from tasksync_common.timestamps import utcnow
+
+from .. import membership
+from ..extensions import db
+from . import cursors, revisions
+from .models import STATUSES, Task
+
+UPDATE_ATTEMPTS = 20
+
+
+def search_text(title: str, description: str | None) -> str:
+    """What `q` is matched against: casefolded, so letter case never matters."""
+    return f"{title}\n{description or ''}".casefold()
+
+
+def _like_pattern(q: str) -> str:
+    escaped = q.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _check_assignee(room_id: int, user_id: int, caller: Identity) -> None:
+    if user_id != caller.user_id and membership.role(room_id, user_id, caller) is None:
+        raise field_error("user_id", "Must be a member of the room.")
+
+
+def _find(room_id: int, task_id: int) -> Task:
+    task = db.session.execute(select(Task).where(Task.id == task_id, Task.room_id == room_id)).scalar_one_or_none()
+    if task is None:
+        raise Problem(404, "No such task in this room.")
+    return task
+
+
+def create(*, room_id: int, caller: Identity, fields: dict) -> Task:
+    """Add a task to a room, assigned to ``fields['user_id']`` or the creator."""
+    membership.require_member(room_id, caller)
+    assignee = fields.get("user_id", caller.user_id)
+    _check_assignee(room_id, assignee, caller)
+    now = utcnow()
+    task = Task(
+        room_id=room_id,
+        user_id=assignee,
+        created_by=caller.user_id,
+        title=fields["title"],
+        description=fields.get("description"),
+        status=fields.get("status", "pending"),
+        version=1,
+        search_text=search_text(fields["title"], fields.get("description")),
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(task)
+    revisions.bump(room_id)
+    db.session.commit()
+    revisions.publish(room_id)
+    return task
+
+
+def get(*, room_id: int, task_id: int, caller: Identity) -> Task:
+    """One task of a room the caller belongs to."""
+    membership.require_member(room_id, caller)
+    return _find(room_id, task_id)
+
+
+def list_etag(room_id: int, query_string: bytes) -> str:
+    """The list's validator: the room's revision, and which page of which filter it is."""
+    return f'"r{revisions.current(room_id)}-{zlib.crc32(query_string):08x}"'
+
+
+def get_page(*, room_id: int, caller: Identity, query: dict) -> dict:
+    """A page of the room's tasks in creation order, filtered as asked."""
+    membership.require_member(room_id, caller)
+    statement = select(Task).where(Task.room_id == room_id)
+    if "status" in query:
+        statement = statement.where(Task.status == query["status"])
+    if "user_id" in query:
+        statement = statement.where(Task.user_id == query["user_id"])
+    if query.get("q"):
+        statement = statement.where(Task.search_text.like(_like_pattern(query["q"]), escape="\\"))
+    if query.get("cursor"):
+        statement = statement.where(Task.id > cursors.decode(query["cursor"]))
+    limit = query["limit"]
+    tasks = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).scalars().all()
+    more = len(tasks) > limit
+    tasks = tasks[:limit]
+    return {"items": tasks, "next_cursor": cursors.encode(tasks[-1].id) if more else None}
+
+
+def summary(*, room_id: int, caller: Identity) -> dict:
+    """How many of the room's tasks are in each status."""
+    membership.require_member(room_id, caller)
+    counts = dict(
+        db.session.execute(select(Task.status, func.count()).where(Task.room_id == room_id).group_by(Task.status)).all()
+    )
+    result = {status.replace(" ", "_"): counts.get(status, 0) for status in STATUSES}
+    return {"total": sum(result.values()), **result}
+
+
+def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: int | None) -> Task:
+    """Change a task. Every write is a compare-and-set on its version: with ``if_match`` a stale
+    version is refused (412); without it, a concurrent change is re-read and the write retried."""
+    membership.require_member(room_id, caller)
+    if "user_id" in fields:
+        _check_assignee(room_id, fields["user_id"], caller)
+    for _ in range(UPDATE_ATTEMPTS):
+        task = _find(room_id, task_id)
+        if if_match is not None and task.version != if_match:
+            raise Problem(412, "The task was changed by someone else; reload it and try again.")
+        changes = {k: v for k, v in fields.items() if getattr(task, k) != v}
+        if not changes:
+            db.session.rollback()
+            return task
+        title = changes.get("title", task.title)
+        description = changes.get("description", task.description)
+        written = db.session.execute(
+            sql_update(Task)
+            .where(Task.id == task_id, Task.room_id == room_id, Task.version == task.version)
+            .values(
+                **changes,
+                search_text=search_text(title, description),
+                version=Task.version + 1,
+                updated_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if written:
+            revisions.bump(room_id)
+            db.session.commit()
+            revisions.publish(room_id)
+            return _find(room_id, task_id)
+        db.session.rollback()  # someone else wrote in between
+        if if_match is not None:
+            raise Problem(412, "The task was changed by someone else; reload it and try again.")
+    raise Problem(503, "The task is changing too fast; try again.", headers={"Retry-After": "1"})
+
+
+def delete(*, room_id: int, task_id: int, caller: Identity, if_match: int | None) -> None:
+    """Delete a task; with ``if_match``, only if it is still at that version."""
+    membership.require_member(room_id, caller)
+    statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
+    if if_match is not None:
+        statement = statement.where(Task.version == if_match)
+    if not db.session.execute(statement).rowcount:
+        db.session.rollback()
+        _find(room_id, task_id)  # 404 if it is not there at all
+        raise Problem(412, "The task was changed by someone else; reload it and try again.")
+    revisions.bump(room_id)
+    db.session.commit()
+    revisions.publish(room_id)
+
+
+def delete_room(*, room_id: int) -> None:
+    """Remove every task of a deleted room (called by the rooms service)."""
+    db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
+    revisions.forget(room_id)
+    db.session.commit()
