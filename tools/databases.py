@@ -9,11 +9,15 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tasksync_common.config import database_url
+
 
 def postgres_base_url() -> str | None:
     """The server tests may create databases on; in CI its absence is an error, not a skip."""
     url = os.environ.get("TASKSYNC_TEST_POSTGRES_URL")
-    if not url and os.environ.get("CI") == "true":
+    if url:
+        return database_url(url)
+    if os.environ.get("CI") == "true":
         raise RuntimeError("CI needs TASKSYNC_TEST_POSTGRES_URL: the PostgreSQL tests must run there")
     return url
 

@@ -18,6 +18,14 @@ def _int(environ, name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
 
+def database_url(url: str) -> str:
+    """Plain postgres URLs use psycopg2 (the driver we ship), whatever SQLAlchemy's default."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg2://" + url.removeprefix(plain)
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a TaskSync process reads from its environment."""
@@ -61,8 +69,8 @@ def load(environ=None) -> Settings:
         data_dir=data_dir,
         rooms_url=(env.get("ROOMS_URL") or f"http://{internal_host}:{rooms_port}").rstrip("/"),
         tasks_url=(env.get("TASKS_URL") or f"http://{internal_host}:{tasks_port}").rstrip("/"),
-        rooms_database_url=env.get("ROOMS_DATABASE_URL") or f"sqlite:///{data_dir / 'rooms.sqlite3'}",
-        tasks_database_url=env.get("TASKS_DATABASE_URL") or f"sqlite:///{data_dir / 'tasks.sqlite3'}",
+        rooms_database_url=database_url(env.get("ROOMS_DATABASE_URL") or f"sqlite:///{data_dir / 'rooms.sqlite3'}"),
+        tasks_database_url=database_url(env.get("TASKS_DATABASE_URL") or f"sqlite:///{data_dir / 'tasks.sqlite3'}"),
         redis_url=env.get("REDIS_URL") or None,
         cache_prefix=env.get("TASKSYNC_CACHE_PREFIX") or "tasksync:",
         secret_key=env.get("TASKSYNC_SECRET_KEY") or None,

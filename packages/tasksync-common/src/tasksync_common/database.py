@@ -9,6 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from .config import database_url
 from .problems import problem_response
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def _tune_sqlite(engine: Engine) -> None:
 def init_app(app, db, migrate, url: str) -> None:
     """Bind ``db`` and ``migrate`` (the service's own) to ``url`` and its migration history,
     and serve /readyz from the database's state."""
+    url = database_url(url)
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     app.config["SQLALCHEMY_DATABASE_URI"] = url

@@ -1,0 +1,48 @@
+"""Fixtures: the tasks app on each database backend, a rolled-back transaction per test.
+
+The tasks service learns membership and token state from the rooms service through the shared
+cache; these tests write those answers into the cache, as the rooms service does."""
+
+import pytest
+
+from tasksync_common.cache import ACTIVE, NOT_MEMBER, cache, member_key, token_key
+from tasksync_tasks import create_app
+from tools.service_testing import backends, rolled_back, service_app, signer, token_for
+
+
+@pytest.fixture(scope="session", params=backends())
+def app(request, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tasks")
+    with service_app(create_app, request.param, folder, "tasks", key_lookup=signer().public_keys.get) as built:
+        yield built
+
+
+@pytest.fixture
+def db(app):
+    with rolled_back(app) as database:
+        yield database
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+class People:
+    """Makes signed-in people and sets their rooms, as the rooms service would publish them."""
+
+    def __call__(self, user_id: int, rooms: dict | None = None) -> dict:
+        token, claims = token_for(user_id)
+        cache.set(token_key(claims["jti"]), ACTIVE)
+        for room_id, role in (rooms or {}).items():
+            self.set_role(room_id, user_id, role)
+        return {"Authorization": f"Bearer {token}"}
+
+    @staticmethod
+    def set_role(room_id: int, user_id: int, role: str | None) -> None:
+        cache.set(member_key(room_id, user_id), role or NOT_MEMBER)
+
+
+@pytest.fixture
+def people(db):
+    return People()
