@@ -10,6 +10,8 @@ from flask import g, request
 
 from . import cache, problems, request_body
 from .config import Settings
+from .fields import MAX_ID
+from .problems import Problem
 from .service_client import REQUEST_ID_HEADER
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -20,6 +22,13 @@ def _remember_request_id() -> None:
     """Take the gateway's request id (or make one) so that logs across services line up."""
     given = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def _refuse_huge_ids(_endpoint, values) -> None:
+    """Ids beyond 32 bits exist nowhere: 404 before any database sees them."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            raise Problem(404)
 
 
 def _echo_request_id(response):
@@ -48,12 +57,15 @@ def create_base_app(
     app.url_map.strict_slashes = False
     app.config["SETTINGS"] = settings
     app.config["SYNC_LOCAL_SPEC"] = False
+    app.config["OPENAPI_VERSION"] = "3.0.3"  # what Swagger UI and schemathesis read best
     if test_config:
         app.config.update(test_config)
     problems.init_app(app)
+    app.spec_processor(problems.describe_problems)
     request_body.init_app(app, check_bodies=describes_api)
     cache.init_app(app, settings)
     app.before_request(_remember_request_id)
+    app.url_value_preprocessor(_refuse_huge_ids)
     app.after_request(_echo_request_id)
 
     @app.get("/healthz")

@@ -55,6 +55,10 @@ def merge(documents: list[dict]) -> dict:
         known = {tag["name"] for tag in merged["tags"]}
         merged["tags"] += [tag for tag in document.get("tags", []) if tag["name"] not in known]
     merged["paths"] = dict(sorted(merged["paths"].items()))
+    used = {name for item in merged["paths"].values() for op in item.values() if isinstance(op, dict)
+            for requirement in op.get("security", []) for name in requirement}
+    schemes = merged["components"]["securitySchemes"]
+    merged["components"]["securitySchemes"] = {name: schemes[name] for name in schemes if name in used}
     return merged
 
 

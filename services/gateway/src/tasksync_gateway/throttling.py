@@ -11,7 +11,7 @@ import math
 import time
 
 from flask import current_app, request
-from flask_limiter import Limiter, RequestLimit
+from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 
 from tasksync_common.problems import problem_response
 
@@ -73,3 +73,8 @@ def init_app(app) -> None:
     else:
         app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+
+    @app.errorhandler(RateLimitExceeded)
+    def throttled(error):
+        """The problem document ``_too_many`` built, with the real wait."""
+        return error.response or problem_response(429)

@@ -4,7 +4,6 @@ from apiflask import APIBlueprint
 from flask import current_app
 
 from tasksync_common.auth import user_auth
-from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem
 
 from .rooms import service as rooms
@@ -25,7 +24,7 @@ def token_state():
     return "", 204
 
 
-@bp.get(f"/rooms/<int(max={MAX_ID}):room_id>/members/<int(max={MAX_ID}):user_id>")
+@bp.get("/rooms/<int:room_id>/members/<int:user_id>")
 @bp.auth_required(user_auth)
 def member_role(room_id, user_id):
     """The role of a user in a room, for peers that decide access on it; callers see only their rooms."""

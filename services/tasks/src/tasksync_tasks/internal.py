@@ -3,14 +3,13 @@
 from apiflask import APIBlueprint
 
 from tasksync_common.auth import service_auth
-from tasksync_common.fields import MAX_ID
 
 from .tasks import service
 
 bp = APIBlueprint("internal", __name__, url_prefix="/internal/v1", enable_openapi=False)
 
 
-@bp.delete(f"/rooms/<int(max={MAX_ID}):room_id>/tasks")
+@bp.delete("/rooms/<int:room_id>/tasks")
 @bp.auth_required(service_auth)
 def delete_room_tasks(room_id):
     """The rooms service deletes a room: its tasks go with it."""

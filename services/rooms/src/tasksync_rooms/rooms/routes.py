@@ -3,13 +3,12 @@
 from apiflask import APIBlueprint, EmptySchema
 
 from tasksync_common.auth import user_auth
-from tasksync_common.fields import MAX_ID
 
 from . import service
 from .schemas import JoinIn, MemberList, RoomIn, RoomList, RoomOut
 
 bp = APIBlueprint("rooms", __name__, url_prefix="/api/v1/rooms", tag="Rooms")
-ROOM = f"/<int(max={MAX_ID}):room_id>"
+ROOM = "/<int:room_id>"
 
 
 def _me() -> int:
@@ -92,7 +91,7 @@ def list_members(room_id):
     return {"items": service.members(room_id=room_id, user_id=_me())}
 
 
-@bp.delete(ROOM + f"/members/<int(max={MAX_ID}):user_id>")
+@bp.delete(ROOM + "/members/<int:user_id>")
 @bp.auth_required(user_auth)
 @bp.output(EmptySchema, status_code=204)
 @bp.doc(summary="Leave a room, or remove a member", responses=[204, 401, 403, 404, 409])

@@ -8,14 +8,13 @@ from apiflask import APIBlueprint, EmptySchema
 from flask import request
 
 from tasksync_common.auth import user_auth
-from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem
 
 from . import service
 from .schemas import IfMatch, IfNoneMatch, TaskIn, TaskOut, TaskPage, TaskPatch, TaskQuery, TaskSummary
 
-bp = APIBlueprint("tasks", __name__, url_prefix=f"/api/v1/rooms/<int(max={MAX_ID}):room_id>/tasks", tag="Tasks")
-TASK = f"/<int(max={MAX_ID}):task_id>"
+bp = APIBlueprint("tasks", __name__, url_prefix="/api/v1/rooms/<int:room_id>/tasks", tag="Tasks")
+TASK = "/<int:task_id>"
 _VERSION_TAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
 STALE = "The task was changed by someone else; reload it and try again."
 
