@@ -26,7 +26,6 @@ def running_stack(tmp_path_factory, backend: str, extra_env: dict | None = None)
         "ROOMS_PORT": str(rooms),
         "TASKS_PORT": str(tasks),
         "TASKSYNC_DATA_DIR": str(data_dir),
-        "GUNICORN_ACCESSLOG": "",
         **(extra_env or {}),
     }
     with contextlib.ExitStack() as resources:

@@ -48,6 +48,7 @@ class Settings:
     login_failure_limit: str
     join_failure_limit: str
     trusted_proxies: int
+    production: bool
 
 
 def load(environ=None) -> Settings:
@@ -80,4 +81,5 @@ def load(environ=None) -> Settings:
         login_failure_limit=env.get("TASKSYNC_LOGIN_FAILURE_LIMIT") or "10 per 15 minutes",
         join_failure_limit=env.get("TASKSYNC_JOIN_FAILURE_LIMIT") or "20 per 15 minutes",
         trusted_proxies=_int(env, "TASKSYNC_TRUSTED_PROXIES", 0),
+        production=(env.get("TASKSYNC_ENV") or "").lower() == "production",
     )

@@ -2,6 +2,8 @@
 
 import os
 
+from tasksync_common.logs import LOGGING
+
 _service = os.environ.get("TASKSYNC_SERVICE", "")
 _shared_store = bool(os.environ.get("REDIS_URL"))
 
@@ -14,5 +16,6 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 10)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
+logconfig_dict = LOGGING
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = f"tasksync-{_service}" if _service else "tasksync"

@@ -9,7 +9,7 @@ from .problems import Problem
 from .service_client import ServiceClient
 from .tokens import Claims, public_keys_from_jwks
 
-REFRESH_INTERVAL = 10  # at most one key fetch per this many seconds for unknown key ids
+REFRESH_INTERVAL = 1  # at most one key fetch a second for unknown key ids (a rotation shows up at once)
 
 
 class RemoteKeys:

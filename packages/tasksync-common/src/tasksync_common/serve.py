@@ -52,7 +52,8 @@ def main(argv: list[str]) -> None:
     name = argv[1]
     module_name = SERVICES[name]
     settings = config.load()
-    if name != "gateway":
+    # Kubernetes runs migrations once per release in a Job and turns this off in the Deployments.
+    if name != "gateway" and os.environ.get("TASKSYNC_MIGRATE_ON_START", "true").lower() != "false":
         apply_migrations(module_name)
     os.environ["TASKSYNC_SERVICE"] = name
     command = [

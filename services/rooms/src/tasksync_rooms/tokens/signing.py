@@ -26,7 +26,23 @@ def _load_or_create_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+MIN_SECRET_LENGTH = 32
+
+
+def _check_production_secret(secret: str | None) -> None:
+    """In production the secret must be given, and strong: a guessable one lets anyone mint tokens."""
+    if not secret:
+        raise SystemExit("TASKSYNC_ENV=production needs TASKSYNC_SECRET_KEY (at least 32 random characters).")
+    if len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10 or "change" in secret.lower():
+        raise SystemExit(
+            "TASKSYNC_SECRET_KEY is too weak for production: use at least 32 random characters, "
+            "for example from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+
+
 def create_signer(settings: Settings) -> Signer:
     """The signer for this process's configuration."""
+    if settings.production:
+        _check_production_secret(settings.secret_key)
     secret = settings.secret_key or _load_or_create_secret(settings.data_dir)
     return Signer(secret, settings.previous_secret_keys)

@@ -1,0 +1,193 @@
+// The TaskSync HTTP API (see shared/api.md). The only module that calls fetch.
+
+const BASE = '/api/v1';
+const PAGE_SIZE = 200;
+
+/** A failed request: an HTTP problem document, or no answer at all (kind "offline"). */
+export class ApiError extends Error {
+	constructor({ status = 0, kind = 'http', title = '', detail = '', errors = [], retryAfter = null }) {
+		super(detail || title || (kind === 'offline' ? 'offline' : `HTTP ${status}`));
+		this.name = 'ApiError';
+		this.status = status;
+		this.kind = kind;
+		this.title = title;
+		this.detail = detail;
+		this.errors = Array.isArray(errors) ? errors : [];
+		this.retryAfter = retryAfter;
+	}
+}
+
+/** Seconds to wait from a Retry-After header, which is either seconds or an HTTP date. */
+export function parseRetryAfter(value) {
+	if (!value) return null;
+	if (/^\s*\d+\s*$/.test(value)) return Number(value);
+	const when = Date.parse(value);
+	return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
+}
+
+async function readJson(response) {
+	const text = await response.text();
+	if (!text) return null;
+	try {
+		return JSON.parse(text);
+	} catch {
+		return null;
+	}
+}
+
+const quoted = (version) => `"${version}"`;
+
+export class Api {
+	constructor() {
+		/** Returns the bearer token to send, or null. */
+		this.getToken = () => null;
+		/** Called when a request that carried a token is answered 401. */
+		this.onUnauthorized = () => {};
+	}
+
+	/** One request; resolves to {status, etag, data}, rejects with ApiError. */
+	async request(method, path, { body, headers = {}, auth = true } = {}) {
+		const sent = { Accept: 'application/json, application/problem+json', ...headers };
+		if (body !== undefined) sent['Content-Type'] = 'application/json';
+		const token = auth ? this.getToken() : null;
+		if (token) sent.Authorization = `Bearer ${token}`;
+		let response;
+		try {
+			response = await fetch(BASE + path, {
+				method,
+				headers: sent,
+				body: body === undefined ? undefined : JSON.stringify(body),
+				cache: 'no-store',
+				credentials: 'same-origin',
+			});
+		} catch {
+			throw new ApiError({ kind: 'offline' });
+		}
+		const etag = response.headers.get('ETag');
+		if (response.status === 304) return { status: 304, etag, data: null };
+		if (!response.ok) {
+			const problem = (await readJson(response)) || {};
+			const error = new ApiError({
+				status: response.status,
+				title: problem.title,
+				detail: problem.detail,
+				errors: problem.errors,
+				retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+			});
+			if (response.status === 401 && token) this.onUnauthorized(error);
+			throw error;
+		}
+		const data = response.status === 204 ? null : await readJson(response);
+		return { status: response.status, etag, data };
+	}
+
+	async data(method, path, options) {
+		return (await this.request(method, path, options)).data;
+	}
+
+	// Accounts and sessions
+
+	register(username, password) {
+		return this.data('POST', '/auth/register', { body: { username, password }, auth: false });
+	}
+
+	login(username, password) {
+		return this.data('POST', '/auth/login', { body: { username, password }, auth: false });
+	}
+
+	logout() {
+		return this.data('POST', '/auth/logout');
+	}
+
+	me() {
+		return this.data('GET', '/users/me');
+	}
+
+	changePassword(currentPassword, newPassword) {
+		return this.data('PUT', '/users/me/password', {
+			body: { current_password: currentPassword, new_password: newPassword },
+		});
+	}
+
+	// Rooms
+
+	async rooms() {
+		return (await this.data('GET', '/rooms')).items;
+	}
+
+	room(roomId) {
+		return this.data('GET', `/rooms/${roomId}`);
+	}
+
+	createRoom(name) {
+		return this.data('POST', '/rooms', { body: { name } });
+	}
+
+	renameRoom(roomId, name) {
+		return this.data('PATCH', `/rooms/${roomId}`, { body: { name } });
+	}
+
+	deleteRoom(roomId) {
+		return this.data('DELETE', `/rooms/${roomId}`);
+	}
+
+	joinRoom(code) {
+		return this.data('POST', '/rooms/join', { body: { code } });
+	}
+
+	newCode(roomId) {
+		return this.data('POST', `/rooms/${roomId}/code`);
+	}
+
+	async members(roomId) {
+		return (await this.data('GET', `/rooms/${roomId}/members`)).items;
+	}
+
+	removeMember(roomId, userId) {
+		return this.data('DELETE', `/rooms/${roomId}/members/${userId}`);
+	}
+
+	summary(roomId) {
+		return this.data('GET', `/rooms/${roomId}/tasks/summary`);
+	}
+
+	// Tasks
+
+	/**
+	 * Every task of a room, following next_cursor. With `etag` the first page is conditional:
+	 * resolves to {notModified: true} when nothing changed, else {items, etag}.
+	 */
+	async tasks(roomId, { etag = null } = {}) {
+		const path = `/rooms/${roomId}/tasks?limit=${PAGE_SIZE}`;
+		const first = await this.request('GET', path, { headers: etag ? { 'If-None-Match': etag } : {} });
+		if (first.status === 304) return { notModified: true, etag: first.etag || etag };
+		const items = [...first.data.items];
+		let cursor = first.data.next_cursor;
+		while (cursor) {
+			const page = await this.data('GET', `${path}&cursor=${encodeURIComponent(cursor)}`);
+			items.push(...page.items);
+			cursor = page.next_cursor;
+		}
+		return { notModified: false, items, etag: first.etag };
+	}
+
+	task(roomId, taskId) {
+		return this.data('GET', `/rooms/${roomId}/tasks/${taskId}`);
+	}
+
+	createTask(roomId, fields) {
+		return this.data('POST', `/rooms/${roomId}/tasks`, { body: fields });
+	}
+
+	/** Changes a task only if it is still at `version` (412 otherwise). */
+	updateTask(roomId, taskId, changes, version) {
+		return this.data('PATCH', `/rooms/${roomId}/tasks/${taskId}`, {
+			body: changes,
+			headers: { 'If-Match': quoted(version) },
+		});
+	}
+
+	deleteTask(roomId, taskId) {
+		return this.data('DELETE', `/rooms/${roomId}/tasks/${taskId}`);
+	}
+}

@@ -1,0 +1,20 @@
+// Routes are URL hashes, so a reload keeps the place and the back button works.
+
+const ROUTES = [
+	[/^#?\/?$/, () => ({ name: 'home' })],
+	[/^#\/login$/, () => ({ name: 'login' })],
+	[/^#\/rooms$/, () => ({ name: 'rooms' })],
+	[/^#\/rooms\/(\d+)$/, (match) => ({ name: 'room', roomId: Number(match[1]) })],
+	[/^#\/account$/, () => ({ name: 'account' })],
+];
+
+/** The route named by a hash such as "#/rooms/12"; unknown hashes give {name: "notFound"}. */
+export function parseRoute(hash) {
+	for (const [pattern, route] of ROUTES) {
+		const match = pattern.exec(hash);
+		if (match) return route(match);
+	}
+	return { name: 'notFound' };
+}
+
+export const roomHash = (roomId) => `#/rooms/${roomId}`;

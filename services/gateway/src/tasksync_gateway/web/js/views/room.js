@@ -1,0 +1,246 @@
+// One room: its name and code, members, the owner's settings or a member's way out, and the board.
+
+import { confirmAction } from '../dialogs.js';
+import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
+import { describeError } from '../errors.js';
+import { setText, showMessage, t } from '../i18n.js';
+import { Poller } from '../poller.js';
+import { clearInvalid, markInvalid, validate } from '../validate.js';
+import { createBoard } from './board.js';
+
+const TASKS_MS = 3000;
+const MEMBERS_MS = 15000;
+const COPIED_MS = 4000;
+
+export function createRoomView(ctx, roomId) {
+	const { store } = ctx;
+	const el = fromTemplate('tpl-room');
+	const heading = $(el, 'heading');
+	const roomError = $(el, 'room-error');
+	const copyStatus = $(el, 'copy-status');
+	const codeEl = $(el, 'room-code');
+	const membersList = $(el, 'member-list');
+	const renameForm = $(el, 'rename-form');
+	let copiedTimer = null;
+
+	/** Any failure of a room-wide action: gone rooms send the person back to the list. */
+	function fail(failure, where = roomError, doing = '') {
+		if (failure.status === 404 && doing !== 'task') return roomGone();
+		if (failure.status === 403) refreshRoom();
+		showMessage(where, describeError(failure, doing));
+		return undefined;
+	}
+
+	function roomGone() {
+		store.forgetRoom(roomId);
+		ctx.navigate('#/rooms', { replace: true, alert: { key: 'room.gone' } });
+	}
+
+	async function refreshRoom() {
+		try {
+			await store.refreshRoom();
+		} catch (failure) {
+			if (failure.status === 404) roomGone();
+		}
+	}
+
+	async function syncTasks() {
+		try {
+			if (!store.room) await store.refreshRoom();
+			await store.refreshTasks();
+			board.showSync(null);
+		} catch (failure) {
+			if (failure.status === 404) return roomGone();
+			if (failure.status === 403) return refreshRoom();
+			board.showSync(failure);
+		}
+		return undefined;
+	}
+
+	// Code: copy, and a new one for the owner.
+	$(el, 'copy-code').addEventListener('click', copyCode);
+
+	async function copyCode() {
+		const code = store.room?.code;
+		if (!code) return;
+		clearTimeout(copiedTimer);
+		try {
+			await navigator.clipboard.writeText(code);
+			showCopied('room.copied');
+		} catch {
+			const range = document.createRange();
+			range.selectNodeContents(codeEl);
+			getSelection().removeAllRanges();
+			getSelection().addRange(range);
+			let copied = false;
+			try {
+				copied = document.execCommand('copy');
+			} catch {
+				copied = false;
+			}
+			showCopied(copied ? 'room.copied' : 'room.copyFallback');
+		}
+	}
+
+	function showCopied(key) {
+		showMessage(copyStatus, { key });
+		if (key === 'room.copied') copiedTimer = setTimeout(() => showMessage(copyStatus, null), COPIED_MS);
+	}
+
+	$(el, 'new-code').addEventListener('click', async () => {
+		try {
+			await store.newCode();
+			showMessage(copyStatus, { key: 'room.newCode.done' });
+		} catch (failure) {
+			fail(failure);
+		}
+	});
+
+	// Owner's settings.
+	renameForm.addEventListener('submit', (event) => {
+		event.preventDefault();
+		const error = $(el, 'rename-error');
+		busy(renameForm, async () => {
+			clearInvalid(renameForm);
+			const invalid = validate(renameForm, ['name']);
+			showMessage(error, invalid);
+			if (invalid) return;
+			try {
+				await store.renameRoom(renameForm.elements.name.value.trim());
+				ctx.announce({ key: 'room.renamed' });
+			} catch (failure) {
+				markInvalid(renameForm, failure);
+				fail(failure, error);
+			}
+		});
+	});
+
+	$(el, 'delete-room').addEventListener('click', async () => {
+		const room = store.room;
+		const confirmed = await confirmAction({
+			title: { key: 'room.delete.title' },
+			message: { key: 'room.delete.message', params: { room: room.name } },
+			ok: 'room.delete.ok',
+		});
+		if (!confirmed) return;
+		try {
+			await store.deleteRoom();
+			ctx.navigate('#/rooms', { flash: { key: 'room.deleted', params: { room: room.name } } });
+		} catch (failure) {
+			fail(failure);
+		}
+	});
+
+	$(el, 'leave-room').addEventListener('click', async () => {
+		const room = store.room;
+		const confirmed = await confirmAction({
+			title: { key: 'room.leave.title' },
+			message: { key: 'room.leave.message', params: { room: room.name } },
+			ok: 'room.leave.ok',
+		});
+		if (!confirmed) return;
+		try {
+			await store.leaveRoom();
+			ctx.navigate('#/rooms', { flash: { key: 'room.left', params: { room: room.name } } });
+		} catch (failure) {
+			fail(failure, roomError, 'leave');
+		}
+	});
+
+	delegate(membersList, 'click', '[data-remove-member]', async (event, button) => {
+		const userId = Number(button.closest('[data-user-id]').dataset.userId);
+		const name = store.memberName(userId);
+		const confirmed = await confirmAction({
+			title: { key: 'room.member.remove.title' },
+			message: { key: 'room.member.remove.message', params: { name, room: store.room.name } },
+			ok: 'room.member.remove.ok',
+		});
+		if (!confirmed) return;
+		try {
+			await store.removeMember(userId);
+			ctx.announce({ key: 'room.member.removed', params: { name } });
+			heading.focus();
+		} catch (failure) {
+			fail(failure, $(el, 'members-error'));
+		}
+	});
+
+	// Rendering.
+	function renderRoom() {
+		const room = store.room;
+		if (!room) return;
+		delete heading.dataset.i18n;
+		heading.textContent = room.name;
+		document.title = `${room.name} — TaskSync`;
+		codeEl.textContent = room.code;
+		const owner = room.role === 'owner';
+		for (const part of el.querySelectorAll('[data-owner-only]')) part.hidden = !owner;
+		for (const part of el.querySelectorAll('[data-member-only]')) part.hidden = owner;
+		const nameInput = renameForm.elements.name;
+		if (document.activeElement !== nameInput && !nameInput.hasAttribute('aria-invalid')) nameInput.value = room.name;
+	}
+
+	function memberItem(member) {
+		const li = fromTemplate('tpl-member');
+		li.dataset.userId = member.user_id;
+		$(li, 'member-name').textContent = member.username;
+		$(li, 'member-you').hidden = member.user_id !== store.user?.id;
+		setText($(li, 'member-role'), `role.${member.role}`);
+		const joined = $(li, 'member-joined');
+		joined.dateTime = member.joined_at;
+		setText(joined, 'room.members.joined', { date: { date: member.joined_at } });
+		const remove = $(li, 'remove-member');
+		remove.hidden = store.room?.role !== 'owner' || member.role === 'owner';
+		remove.setAttribute('aria-label', t('room.member.removeLabel', { name: member.username }));
+		return li;
+	}
+
+	function renderMembers() {
+		reconcile(membersList, store.members.map(memberItem));
+	}
+
+	function render(what = 'all') {
+		if (what === 'all' || what === 'language' || what === 'room') {
+			renderRoom();
+			renderMembers();
+		}
+		if (what === 'members') renderMembers();
+		board.render(what);
+	}
+
+	const board = createBoard({ ...ctx, checkRoom: refreshRoom, roomGone }, $(el, 'board-area'));
+	const onChange = (event) => render(event.detail.what);
+	store.addEventListener('change', onChange);
+	const tasksPoller = new Poller(syncTasks, TASKS_MS);
+	const membersPoller = new Poller(refreshRoom, MEMBERS_MS);
+
+	store
+		.openRoom(roomId)
+		.then(() => {
+			tasksPoller.start();
+			membersPoller.start();
+		})
+		.catch((failure) => {
+			if (failure.status === 404) roomGone();
+			else {
+				showMessage(roomError, describeError(failure));
+				tasksPoller.start();
+				membersPoller.start();
+			}
+		});
+
+	return {
+		el,
+		title: 'room.title',
+		heading,
+		render,
+		destroy() {
+			tasksPoller.stop();
+			membersPoller.stop();
+			clearTimeout(copiedTimer);
+			store.removeEventListener('change', onChange);
+			board.destroy();
+			store.closeRoom();
+		},
+	};
+}
