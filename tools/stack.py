@@ -6,6 +6,7 @@ free ports with its own data folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -55,18 +56,19 @@ class Stack:
 
     def start_service(self, name: str) -> None:
         """Start (or restart) one service."""
-        output = None
-        if self.log_dir:
-            self.log_dir.mkdir(parents=True, exist_ok=True)
-            output = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            ["sh", str(ROOT / "services" / name / "boot.sh")],
-            env=self.env,
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT if output else None,
-            start_new_session=True,  # its own process group: stopping it stops its workers
-        )
+        with contextlib.ExitStack() as files:
+            output = None
+            if self.log_dir:
+                self.log_dir.mkdir(parents=True, exist_ok=True)
+                output = files.enter_context(open(self.log_dir / f"{name}.log", "ab"))
+            self.processes[name] = subprocess.Popen(
+                ["sh", str(ROOT / "services" / name / "boot.sh")],
+                env=self.env,
+                cwd=ROOT,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,  # its own process group: stopping it stops its workers
+            )
 
     def wait_ready(self, timeout: float = 90) -> None:
         """Block until every service answers /healthz and the gateway's /readyz says ready."""

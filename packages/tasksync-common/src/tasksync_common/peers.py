@@ -10,6 +10,7 @@ from .service_client import ServiceClient
 from .tokens import Claims, public_keys_from_jwks
 
 REFRESH_INTERVAL = 1  # at most one key fetch a second for unknown key ids (a rotation shows up at once)
+MAX_AGE = 300  # and a fresh fetch every 5 minutes, so that a retired key stops being trusted
 
 
 class RemoteKeys:
@@ -18,17 +19,26 @@ class RemoteKeys:
     def __init__(self, rooms: ServiceClient):
         self._rooms = rooms
         self._keys: dict = {}
-        self._fetched_at = 0.0
+        self._fetched_at = float("-inf")
+        self._tried_at = float("-inf")
         self._lock = threading.Lock()
 
+    def _wants_refresh(self, kid: str) -> bool:
+        now = time.monotonic()
+        outdated = kid not in self._keys or now - self._fetched_at > MAX_AGE
+        return outdated and now - self._tried_at > REFRESH_INTERVAL
+
     def __call__(self, kid: str):
-        key = self._keys.get(kid)
-        if key is None and time.monotonic() - self._fetched_at > REFRESH_INTERVAL:
+        if self._wants_refresh(kid):
             with self._lock:
-                if kid not in self._keys and time.monotonic() - self._fetched_at > REFRESH_INTERVAL:
-                    self._refresh()
-            key = self._keys.get(kid)
-        return key
+                if self._wants_refresh(kid):
+                    self._tried_at = time.monotonic()
+                    try:
+                        self._refresh()
+                    except Problem:
+                        if kid not in self._keys:  # a known key still verifies while rooms is away
+                            raise
+        return self._keys.get(kid)
 
     def _refresh(self) -> None:
         response = self._rooms.request("GET", "/internal/v1/jwks")
