@@ -111,7 +111,10 @@ class Stack:
             pass
 
     def stop(self) -> None:
-        """Stop every service."""
+        """Stop every service: signal all, then wait for each."""
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
         for name in list(self.processes):
             self.stop_service(name)
 
