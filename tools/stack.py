@@ -54,16 +54,18 @@ class Stack:
             "tasks": f"http://127.0.0.1:{self.env.get('TASKS_PORT') or port + 2}",
         }
 
-    def start_service(self, name: str) -> None:
-        """Start (or restart) one service."""
+    def start_service(self, name: str, replica: str | None = None, **env) -> None:
+        """Start (or restart) one service; a named ``replica`` is an extra process of it, with
+        ``env`` added to its environment (its own port, say)."""
+        label = f"{name}-{replica}" if replica else name
         with contextlib.ExitStack() as files:
             output = None
             if self.log_dir:
                 self.log_dir.mkdir(parents=True, exist_ok=True)
-                output = files.enter_context(open(self.log_dir / f"{name}.log", "ab"))
-            self.processes[name] = subprocess.Popen(
+                output = files.enter_context(open(self.log_dir / f"{label}.log", "ab"))
+            self.processes[label] = subprocess.Popen(
                 ["sh", str(ROOT / "services" / name / "boot.sh")],
-                env=self.env,
+                env={**self.env, **env},
                 cwd=ROOT,
                 stdout=output,
                 stderr=subprocess.STDOUT if output else None,
