@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import uuid
 
 import pytest
@@ -26,17 +27,21 @@ def running_stack(tmp_path_factory, backend: str, extra_env: dict | None = None)
         "ROOMS_PORT": str(rooms),
         "TASKS_PORT": str(tasks),
         "TASKSYNC_DATA_DIR": str(data_dir),
-        **(extra_env or {}),
+        "GUNICORN_GRACEFUL_TIMEOUT": "2",  # idle keep-alive connections must not hold up a restart
     }
     with contextlib.ExitStack() as resources:
         if backend == "postgres":
+            # The production configuration, as compose runs it: PostgreSQL, Redis, several workers.
             base = postgres_base_url()
             env["ROOMS_DATABASE_URL"] = resources.enter_context(temporary_postgres_database(base, "rooms"))
             env["TASKS_DATABASE_URL"] = resources.enter_context(temporary_postgres_database(base, "tasks"))
+            env["TASKSYNC_ENV"] = "production"
+            env["TASKSYNC_SECRET_KEY"] = secrets.token_urlsafe(48)
+            env.setdefault("WEB_CONCURRENCY", "2")
             if redis_url():
                 env["REDIS_URL"] = redis_url()
                 env["TASKSYNC_CACHE_PREFIX"] = resources.enter_context(temporary_redis_prefix(redis_url()))
-        stack = Stack(env, log_dir=data_dir / "logs")
+        stack = Stack({**env, **(extra_env or {})}, log_dir=data_dir / "logs")
         stack.backend = backend
         stack.start()
         resources.callback(stack.stop)

@@ -58,6 +58,9 @@ class Stack:
         """Start (or restart) one service; a named ``replica`` is an extra process of it, with
         ``env`` added to its environment (its own port, say)."""
         label = f"{name}-{replica}" if replica else name
+        port_variable = {"rooms": "ROOMS_PORT", "tasks": "TASKS_PORT", "gateway": "TASKSYNC_PORT"}[name]
+        if port_variable in env:
+            self.service_urls[label] = f"http://127.0.0.1:{env[port_variable]}"
         with contextlib.ExitStack() as files:
             output = None
             if self.log_dir:

@@ -35,7 +35,7 @@ class ServiceClient:
         self.session = requests.Session()
         self.session.trust_env = False  # no proxy lookups: peers are on our own network
         # Retry only what cannot have reached the peer (connecting), never a sent request.
-        retries = Retry(total=2, connect=2, read=0, redirect=0, status=0, other=0, raise_on_status=False)
+        retries = Retry(total=2, connect=2, read=False, redirect=False, status=0, other=False, raise_on_status=False)
         adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64, max_retries=retries)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)

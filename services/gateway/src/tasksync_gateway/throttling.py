@@ -69,7 +69,7 @@ def init_app(app) -> None:
     settings = app.config["SETTINGS"]
     if settings.redis_url:
         app.config.setdefault("RATELIMIT_STORAGE_URI", settings.redis_url)
-        app.config.setdefault("RATELIMIT_KEY_PREFIX", settings.cache_prefix + "limits")
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"key_prefix": settings.cache_prefix + "limits"})
     else:
         app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
