@@ -4,9 +4,11 @@ transaction per test that is rolled back afterwards."""
 from __future__ import annotations
 
 import contextlib
+import threading
 import uuid
 
 from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
 from tasksync_common import config
 from tasksync_common.cache import cache
@@ -23,7 +25,7 @@ def backends() -> list[str]:
 
 
 @contextlib.contextmanager
-def service_app(create_app, backend: str, tmp_path, label: str, **kwargs):
+def service_app(create_app, backend: str, tmp_path, label: str, env: dict | None = None, **kwargs):
     """The service's app on a fresh database, migrated with the service's own history."""
     with contextlib.ExitStack() as resources:
         if backend == "postgres":
@@ -36,6 +38,7 @@ def service_app(create_app, backend: str, tmp_path, label: str, **kwargs):
                 "TASKSYNC_SECRET_KEY": TEST_SECRET,
                 "TASKSYNC_PORT": "9",  # peers are unreachable: a test that needs one must say so
                 "TASKSYNC_SERVICE_TIMEOUT": "2",
+                **(env or {}),
             }
         )
         app = create_app({"TESTING": True, "DATABASE_URL": url}, settings=settings, **kwargs)
@@ -67,6 +70,19 @@ def rolled_back(app):
             transaction.rollback()
             connection.close()
             engines[None] = engine
+
+
+@contextlib.contextmanager
+def serving(app):
+    """Serve ``app`` on a free loopback port in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def signer() -> Signer:

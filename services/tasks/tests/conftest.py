@@ -1,19 +1,31 @@
 """Fixtures: the tasks app on each database backend, a rolled-back transaction per test.
 
 The tasks service learns membership and token state from the rooms service through the shared
-cache; these tests write those answers into the cache, as the rooms service does."""
+cache; these tests write those answers into the cache, as the rooms service does. The rooms
+service itself runs too (its liveness is checked), on a database of its own."""
 
 import pytest
 
 from tasksync_common.cache import ACTIVE, NOT_MEMBER, cache, member_key, token_key
 from tasksync_tasks import create_app
-from tools.service_testing import backends, rolled_back, service_app, signer, token_for
+from tools.service_testing import backends, rolled_back, serving, service_app, signer, token_for
+
+
+@pytest.fixture(scope="session")
+def rooms_url(tmp_path_factory):
+    """The real rooms service, serving in a thread: the tasks service needs its peer alive."""
+    from tasksync_rooms import create_app as create_rooms_app
+
+    with service_app(create_rooms_app, "sqlite", tmp_path_factory.mktemp("rooms"), "rooms") as rooms:
+        with serving(rooms) as url:
+            yield url
 
 
 @pytest.fixture(scope="session", params=backends())
-def app(request, tmp_path_factory):
+def app(request, tmp_path_factory, rooms_url):
     folder = tmp_path_factory.mktemp("tasks")
-    with service_app(create_app, request.param, folder, "tasks", key_lookup=signer().public_keys.get) as built:
+    peers = {"ROOMS_URL": rooms_url}
+    with service_app(create_app, request.param, folder, "tasks", peers, key_lookup=signer().public_keys.get) as built:
         yield built
 
 

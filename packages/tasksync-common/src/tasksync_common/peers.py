@@ -60,3 +60,36 @@ def remote_token_state(rooms: ServiceClient):
         raise Problem(503, "The rooms service could not check the token.", headers={"Retry-After": "2"})
 
     return token_state
+
+
+class Liveness:
+    """Whether a peer is up, probed at most once per ``interval`` seconds.
+
+    Cached answers from a peer are only trusted while it is up: when the rooms service is down,
+    membership checks fail closed even where the shared cache still holds an answer."""
+
+    def __init__(self, peer: ServiceClient, interval: float = 1.0):
+        self._peer = peer
+        self._interval = interval
+        self._checked_at = float("-inf")
+        self._alive = True
+        self._lock = threading.Lock()
+
+    def require(self) -> None:
+        """Raise a 503 Problem unless the peer answered its latest probe."""
+        if time.monotonic() - self._checked_at > self._interval and self._lock.acquire(blocking=False):
+            try:  # one thread probes; the others go on with the latest answer
+                self._alive = self._probe()
+                self._checked_at = time.monotonic()
+            finally:
+                self._lock.release()
+        if not self._alive:
+            raise Problem(
+                503, f"The {self._peer.name} service is unavailable; try again shortly.", headers={"Retry-After": "2"}
+            )
+
+    def _probe(self) -> bool:
+        try:
+            return self._peer.request("GET", "/healthz", timeout=1).status_code == 200
+        except Problem:
+            return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tasksync_common import auth, config, database
-from tasksync_common.peers import RemoteKeys, remote_token_state
+from tasksync_common.peers import Liveness, RemoteKeys, remote_token_state
 from tasksync_common.service_app import create_base_app
 from tasksync_common.service_client import ServiceClient
 from tasksync_common.tokens import Verifier
@@ -20,6 +20,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
 
     rooms = ServiceClient("rooms", settings.rooms_url, settings.service_timeout)
     app.extensions["tasksync_rooms_client"] = rooms
+    app.extensions["tasksync_rooms_liveness"] = Liveness(rooms)
     auth.init_app(app, auth.Authenticator(Verifier(key_lookup or RemoteKeys(rooms)), remote_token_state(rooms)))
 
     from . import internal

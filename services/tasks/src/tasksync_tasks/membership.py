@@ -15,6 +15,7 @@ from tasksync_common.problems import Problem
 
 def role(room_id: int, user_id: int, caller: Identity) -> str | None:
     """The role of ``user_id`` in ``room_id`` (None if not a member), asked as ``caller``."""
+    current_app.extensions["tasksync_rooms_liveness"].require()  # fail closed while rooms is down
     answer = read_through(member_key(room_id, user_id), lambda: _ask_rooms(room_id, user_id, caller))
     return None if answer == NOT_MEMBER else answer
 
