@@ -54,3 +54,16 @@ def test_body_over_one_mebibyte_is_413(client):
     response = client.post("/api/v1/auth/register", data=b"x" * (1024 * 1024 + 1), content_type="application/json")
     assert response.status_code == 413
     assert response.content_type == "application/problem+json"
+
+
+def test_cors_is_off_unless_origins_are_listed(client, tmp_path):
+    preflight = {"Origin": "https://planner.example", "Access-Control-Request-Method": "POST"}
+    assert "Access-Control-Allow-Origin" not in client.options("/api/v1/rooms", headers=preflight).headers
+    settings = config.load(
+        {"TASKSYNC_DATA_DIR": str(tmp_path), "TASKSYNC_PORT": "9", "TASKSYNC_CORS_ORIGINS": "https://planner.example"}
+    )
+    allowed = create_app({"TESTING": True}, settings=settings).test_client()
+    response = allowed.options("/api/v1/rooms", headers=preflight)
+    assert response.headers["Access-Control-Allow-Origin"] == "https://planner.example"
+    other = allowed.options("/api/v1/rooms", headers={**preflight, "Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers

@@ -47,6 +47,9 @@ class Settings:
     service_timeout: float
     login_failure_limit: str
     join_failure_limit: str
+    join_failure_limit_per_address: str
+    join_failure_limit_global: str
+    cors_origins: tuple[str, ...]
     trusted_proxies: int
     production: bool
 
@@ -80,6 +83,9 @@ def load(environ=None) -> Settings:
         service_timeout=float(env.get("TASKSYNC_SERVICE_TIMEOUT") or 5),
         login_failure_limit=env.get("TASKSYNC_LOGIN_FAILURE_LIMIT") or "10 per 15 minutes",
         join_failure_limit=env.get("TASKSYNC_JOIN_FAILURE_LIMIT") or "20 per 15 minutes",
+        join_failure_limit_per_address=env.get("TASKSYNC_JOIN_FAILURE_LIMIT_PER_ADDRESS") or "60 per 15 minutes",
+        join_failure_limit_global=env.get("TASKSYNC_JOIN_FAILURE_LIMIT_GLOBAL") or "1000 per 15 minutes",
+        cors_origins=tuple(o.strip() for o in (env.get("TASKSYNC_CORS_ORIGINS") or "").split(",") if o.strip()),
         trusted_proxies=_int(env, "TASKSYNC_TRUSTED_PROXIES", 0),
         production=(env.get("TASKSYNC_ENV") or "").lower() == "production",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apiflask import APIFlask
+from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tasksync_common import auth, config
@@ -31,4 +32,12 @@ def create_app(test_config=None, settings=None) -> APIFlask:
     for blueprint in (health.bp, openapi.bp, web.bp, proxy.bp):
         app.register_blueprint(blueprint)
     app.after_request(web.add_security_headers)
+    if settings.cors_origins:  # off unless origins are listed
+        CORS(
+            app,
+            resources={r"/api/*": {"origins": list(settings.cors_origins)}},
+            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
+            expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
+            max_age=600,
+        )
     return app

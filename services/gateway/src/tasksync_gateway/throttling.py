@@ -55,13 +55,26 @@ limit_failed_logins = limiter.limit(
     methods=["POST"],
 )
 
-limit_failed_joins = limiter.limit(
-    lambda: _settings().join_failure_limit,
-    key_func=_join_key,
-    deduct_when=lambda response: response.status_code == 404,
-    on_breach=_too_many,
-    methods=["POST"],
-)
+def _failed_joins(limit, key_func):
+    return limiter.limit(
+        limit,
+        key_func=key_func,
+        deduct_when=lambda response: response.status_code == 404,
+        on_breach=_too_many,
+        methods=["POST"],
+    )
+
+
+def limit_failed_joins(view):
+    """Failed joins are counted per user, per client address, and for everyone together, so
+    that neither one account nor many accounts at once can guess codes."""
+    for limit, key_func in (
+        (lambda: _settings().join_failure_limit, _join_key),
+        (lambda: _settings().join_failure_limit_per_address, lambda: f"join-address:{request.remote_addr}"),
+        (lambda: _settings().join_failure_limit_global, lambda: "join-everyone"),
+    ):
+        view = _failed_joins(limit, key_func)(view)
+    return view
 
 
 def init_app(app) -> None:
