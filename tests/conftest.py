@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import secrets
 import uuid
 
 import pytest
 import requests
 
-from tools.databases import postgres_base_url, redis_url, temporary_postgres_database, temporary_redis_prefix
-from tools.stack import Stack, free_port
+from tools.databases import postgres_base_url
+from tools.stack import private_stack
 
 
 def _backends():
@@ -20,31 +19,7 @@ def _backends():
 @contextlib.contextmanager
 def running_stack(tmp_path_factory, backend: str, extra_env: dict | None = None):
     """Start the three services on free ports with a fresh data folder (and databases)."""
-    data_dir = tmp_path_factory.mktemp(f"stack-{backend}")
-    gateway, rooms, tasks = free_port(), free_port(), free_port()
-    env = {
-        "TASKSYNC_PORT": str(gateway),
-        "ROOMS_PORT": str(rooms),
-        "TASKS_PORT": str(tasks),
-        "TASKSYNC_DATA_DIR": str(data_dir),
-        "GUNICORN_GRACEFUL_TIMEOUT": "2",  # idle keep-alive connections must not hold up a restart
-    }
-    with contextlib.ExitStack() as resources:
-        if backend == "postgres":
-            # The production configuration, as compose runs it: PostgreSQL, Redis, several workers.
-            base = postgres_base_url()
-            env["ROOMS_DATABASE_URL"] = resources.enter_context(temporary_postgres_database(base, "rooms"))
-            env["TASKS_DATABASE_URL"] = resources.enter_context(temporary_postgres_database(base, "tasks"))
-            env["TASKSYNC_ENV"] = "production"
-            env["TASKSYNC_SECRET_KEY"] = secrets.token_urlsafe(48)
-            env.setdefault("WEB_CONCURRENCY", "2")
-            if redis_url():
-                env["REDIS_URL"] = redis_url()
-                env["TASKSYNC_CACHE_PREFIX"] = resources.enter_context(temporary_redis_prefix(redis_url()))
-        stack = Stack({**env, **(extra_env or {})}, log_dir=data_dir / "logs")
-        stack.backend = backend
-        stack.start()
-        resources.callback(stack.stop)
+    with private_stack(tmp_path_factory.mktemp(f"stack-{backend}"), backend, extra_env) as stack:
         yield stack
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -122,6 +123,38 @@ class Stack:
                 os.killpg(process.pid, signal.SIGTERM)
         for name in list(self.processes):
             self.stop_service(name)
+
+
+@contextlib.contextmanager
+def private_stack(data_dir: Path, backend: str, extra_env: dict | None = None):
+    """A stack on free ports with ``data_dir`` of its own; ``backend`` "postgres" is the production
+    configuration (PostgreSQL, Redis when the tests have one, several workers, a strong secret)
+    on databases and a Redis key prefix created for it and removed afterwards."""
+    from .databases import postgres_base_url, redis_url, temporary_postgres_database, temporary_redis_prefix
+
+    env = {
+        "TASKSYNC_PORT": str(free_port()),
+        "ROOMS_PORT": str(free_port()),
+        "TASKS_PORT": str(free_port()),
+        "TASKSYNC_DATA_DIR": str(data_dir),
+        "GUNICORN_GRACEFUL_TIMEOUT": "2",  # idle keep-alive connections must not hold up a restart
+    }
+    with contextlib.ExitStack() as resources:
+        if backend == "postgres":
+            base = postgres_base_url()
+            env["ROOMS_DATABASE_URL"] = resources.enter_context(temporary_postgres_database(base, "rooms"))
+            env["TASKS_DATABASE_URL"] = resources.enter_context(temporary_postgres_database(base, "tasks"))
+            env["TASKSYNC_ENV"] = "production"
+            env["TASKSYNC_SECRET_KEY"] = secrets.token_urlsafe(48)
+            env["WEB_CONCURRENCY"] = "2"
+            if redis_url():
+                env["REDIS_URL"] = redis_url()
+                env["TASKSYNC_CACHE_PREFIX"] = resources.enter_context(temporary_redis_prefix(redis_url()))
+        stack = Stack({**env, **(extra_env or {})}, log_dir=data_dir / "logs")
+        stack.backend = backend
+        stack.start()
+        resources.callback(stack.stop)
+        yield stack
 
 
 def main() -> None:

@@ -115,3 +115,15 @@ def test_production_accepts_strong_secret_and_embedded_generates_one(tmp_path):
     embedded = config.load({"TASKSYNC_DATA_DIR": str(tmp_path)})
     assert create_signer(embedded).kid == create_signer(embedded).kid  # generated once, then reused
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_login_upgrades_a_hash_made_with_other_parameters(client, auth, db):
+    from argon2 import PasswordHasher
+
+    auth.sign_up("oldhash")
+    user = db.session.query(User).filter_by(username="oldhash").one()
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("correct horse battery")
+    db.session.commit()
+    auth.log_in("oldhash")
+    db.session.refresh(user)
+    assert "m=19456,t=2,p=1" in user.password_hash

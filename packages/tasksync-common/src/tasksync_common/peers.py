@@ -21,24 +21,27 @@ class RemoteKeys:
         self._keys: dict = {}
         self._fetched_at = float("-inf")
         self._tried_at = float("-inf")
+        self._failed = False
         self._lock = threading.Lock()
 
-    def _wants_refresh(self, kid: str) -> bool:
-        now = time.monotonic()
-        outdated = kid not in self._keys or now - self._fetched_at > MAX_AGE
-        return outdated and now - self._tried_at > REFRESH_INTERVAL
-
     def __call__(self, kid: str):
-        if self._wants_refresh(kid):
-            with self._lock:
-                if self._wants_refresh(kid):
+        key = self._keys.get(kid)
+        if key is not None and time.monotonic() - self._fetched_at <= MAX_AGE:
+            return key
+        with self._lock:  # a thread that needs keys waits for the fetch under way, if any
+            outdated = kid not in self._keys or time.monotonic() - self._fetched_at > MAX_AGE
+            if outdated and time.monotonic() - self._tried_at > REFRESH_INTERVAL:
+                try:
+                    self._refresh()
+                    self._failed = False
+                except Problem:
+                    self._failed = True
+                finally:
                     self._tried_at = time.monotonic()
-                    try:
-                        self._refresh()
-                    except Problem:
-                        if kid not in self._keys:  # a known key still verifies while rooms is away
-                            raise
-        return self._keys.get(kid)
+            if kid not in self._keys and self._failed:
+                # Not knowing the keys is our failure, not the caller's: 503, never 401.
+                raise Problem(503, "Tokens cannot be checked right now; try again shortly.", headers={"Retry-After": "2"})
+            return self._keys.get(kid)
 
     def _refresh(self) -> None:
         response = self._rooms.request("GET", "/internal/v1/jwks")
@@ -90,6 +93,6 @@ class Liveness:
 
     def _probe(self) -> bool:
         try:
-            return self._peer.request("GET", "/healthz", timeout=1).status_code == 200
-        except Problem:
-            return False
+            return self._peer.request("GET", "/healthz", timeout=2).status_code == 200
+        except Problem as problem:
+            return problem.status_code != 503  # slow (504) is busy, not gone: only unreachable is down

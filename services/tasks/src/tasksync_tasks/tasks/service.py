@@ -118,6 +118,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             raise Problem(412, "The task was changed by someone else; reload it and try again.")
         changes = {k: v for k, v in fields.items() if getattr(task, k) != v}
         if not changes:
+            db.session.expunge(task)  # keep what was read: a rollback would expire it
             db.session.rollback()
             return task
         title = changes.get("title", task.title)
