@@ -7,6 +7,7 @@ import contextlib
 import threading
 import uuid
 
+import pytest
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
@@ -93,3 +94,17 @@ def signer() -> Signer:
 def token_for(user_id: int) -> tuple[str, dict]:
     """A valid people's token for ``user_id`` and its claims."""
     return signer().issue(str(user_id), API_AUDIENCE, 600, token_id=uuid.uuid4().hex)
+
+
+# Fixtures every service's tests share; a service's conftest imports them next to its own `app`.
+@pytest.fixture
+def db(app):
+    """The service's database inside a transaction that is rolled back after the test."""
+    with rolled_back(app) as database:
+        yield database
+
+
+@pytest.fixture
+def client(app, db):
+    """Flask's test client for the service, inside the test's transaction."""
+    return app.test_client()

@@ -3,24 +3,13 @@
 import pytest
 
 from tasksync_rooms import create_app
-from tools.service_testing import backends, rolled_back, service_app
+from tools.service_testing import backends, client, db, service_app  # noqa: F401
 
 
 @pytest.fixture(scope="session", params=backends())
 def app(request, tmp_path_factory):
     with service_app(create_app, request.param, tmp_path_factory.mktemp("rooms"), "rooms") as built:
         yield built
-
-
-@pytest.fixture
-def db(app):
-    with rolled_back(app) as database:
-        yield database
-
-
-@pytest.fixture
-def client(app, db):
-    return app.test_client()
 
 
 class Auth:

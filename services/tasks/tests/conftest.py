@@ -8,7 +8,7 @@ import pytest
 
 from tasksync_common.cache import ACTIVE, NOT_MEMBER, cache, member_key, token_key
 from tasksync_tasks import create_app
-from tools.service_testing import backends, rolled_back, serving, service_app, signer, token_for
+from tools.service_testing import backends, client, db, serving, service_app, signer, token_for  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -27,17 +27,6 @@ def app(request, tmp_path_factory, rooms_url):
     peers = {"ROOMS_URL": rooms_url}
     with service_app(create_app, request.param, folder, "tasks", peers, key_lookup=signer().public_keys.get) as built:
         yield built
-
-
-@pytest.fixture
-def db(app):
-    with rolled_back(app) as database:
-        yield database
-
-
-@pytest.fixture
-def client(app, db):
-    return app.test_client()
 
 
 class People:
