@@ -8,10 +8,14 @@ with this command, through the service's boot.sh.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 import time
+import zlib
+
+from sqlalchemy import text
 
 from . import config
 
@@ -37,13 +41,31 @@ def apply_migrations(module_name: str) -> None:
     with app.app_context():
         while True:
             try:
-                upgrade()
+                with _migration_lock(app.extensions["sqlalchemy"].engine, module_name):
+                    upgrade()
                 return
             except OperationalError as error:
                 if time.monotonic() > deadline:
                     raise SystemExit(f"{module_name}: the database did not accept connections: {error}") from None
                 print(f"{module_name}: waiting for the database…", file=sys.stderr, flush=True)
                 time.sleep(1)
+
+
+@contextlib.contextmanager
+def _migration_lock(engine, module_name: str):
+    """On PostgreSQL, replicas starting together migrate one after the other (advisory lock);
+    SQLite serialises writers by itself."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = zlib.crc32(module_name.encode())
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
 
 
 def main(argv: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from tasksync_common.config import Settings
@@ -14,9 +15,10 @@ def _load_or_create_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".secret_key.{os.getpid()}")
-        temporary.write_text(new_secret())
-        temporary.chmod(0o600)
+        handle, name = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")  # created 0600
+        temporary = Path(name)
+        with os.fdopen(handle, "w") as file:
+            file.write(new_secret())
         try:
             os.link(temporary, path)  # atomic: of several workers starting at once, one wins
         except FileExistsError:
