@@ -2,6 +2,7 @@
 
 const BASE = '/api/v1';
 const PAGE_SIZE = 200;
+const TIMEOUT_MS = 15000;
 
 /** A failed request: an HTTP problem document, or no answer at all (kind "offline"). */
 export class ApiError extends Error {
@@ -59,6 +60,8 @@ export class Api {
 				body: body === undefined ? undefined : JSON.stringify(body),
 				cache: 'no-store',
 				credentials: 'same-origin',
+				// A request that never ends would hold back everything waiting on it.
+				signal: AbortSignal.timeout(TIMEOUT_MS),
 			});
 		} catch {
 			throw new ApiError({ kind: 'offline' });

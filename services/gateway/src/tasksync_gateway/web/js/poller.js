@@ -1,4 +1,4 @@
-// Runs a task every few seconds while the page is visible; never two runs at once.
+// Runs a task every few seconds (start to start) while the page is visible; never two at once.
 
 export class Poller {
 	constructor(task, intervalMs) {
@@ -7,11 +7,13 @@ export class Poller {
 		this.timer = null;
 		this.running = false;
 		this.busy = false;
+		this.startedAt = 0;
 		this.onVisibility = () => (document.hidden ? this.pause() : this.tick());
 	}
 
 	start() {
 		this.running = true;
+		this.startedAt = performance.now();
 		document.addEventListener('visibilitychange', this.onVisibility);
 		this.schedule();
 	}
@@ -27,16 +29,20 @@ export class Poller {
 		this.timer = null;
 	}
 
+	/** The next run comes one interval after this one started, so slow answers do not add up. */
 	schedule() {
 		this.pause();
-		if (this.running && !document.hidden) this.timer = setTimeout(() => this.tick(), this.intervalMs);
+		if (!this.running || document.hidden) return;
+		const wait = Math.max(this.intervalMs / 4, this.startedAt + this.intervalMs - performance.now());
+		this.timer = setTimeout(() => this.tick(), wait);
 	}
 
-	/** Runs the task now, then waits a full interval before the next run. */
+	/** Runs the task now, then schedules the next run. */
 	async tick() {
 		if (!this.running || this.busy) return;
 		this.pause();
 		this.busy = true;
+		this.startedAt = performance.now();
 		try {
 			await this.task();
 		} finally {

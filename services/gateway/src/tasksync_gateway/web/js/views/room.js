@@ -3,7 +3,7 @@
 import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
-import { setText, showMessage, t } from '../i18n.js';
+import { setText, showMessage, t, translate } from '../i18n.js';
 import { Poller } from '../poller.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { createBoard } from './board.js';
@@ -180,9 +180,16 @@ export function createRoomView(ctx, roomId) {
 		if (document.activeElement !== nameInput && !nameInput.hasAttribute('aria-invalid')) nameInput.value = room.name;
 	}
 
+	const memberItems = new Map();
+
+	/** The member's list item, kept across refreshes so that focus inside it survives. */
 	function memberItem(member) {
-		const li = fromTemplate('tpl-member');
-		li.dataset.userId = member.user_id;
+		let li = memberItems.get(member.user_id);
+		if (!li) {
+			li = fromTemplate('tpl-member');
+			li.dataset.userId = member.user_id;
+			memberItems.set(member.user_id, li);
+		}
 		$(li, 'member-name').textContent = member.username;
 		$(li, 'member-you').hidden = member.user_id !== store.user?.id;
 		setText($(li, 'member-role'), `role.${member.role}`);
@@ -192,6 +199,7 @@ export function createRoomView(ctx, roomId) {
 		const remove = $(li, 'remove-member');
 		remove.hidden = store.room?.role !== 'owner' || member.role === 'owner';
 		remove.setAttribute('aria-label', t('room.member.removeLabel', { name: member.username }));
+		translate(li);
 		return li;
 	}
 

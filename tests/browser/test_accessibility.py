@@ -1,0 +1,140 @@
+"""axe-core finds no serious or critical problem on any view; everything works from the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.people import PASSWORD, serious_violations
+
+
+def audit(page, where: str, found: dict) -> None:
+    problems = serious_violations(page)
+    if problems:
+        found[where] = problems
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_view_passes_axe(person, api, scheme):
+    """Every view in the light scheme; in the dark one, the views with the most colours."""
+    found: dict = {}
+    alice = person("alice", color_scheme=scheme)
+    bob = api.sign_up(f"{alice.username}_b")
+    page = alice.page
+    room = api.create_room(alice.token, "Audited room")
+    api.join(bob["token"], room["code"])
+    for index, status in enumerate(["pending", "in progress", "completed", "completed"]):
+        api.add_task(alice.token, room["id"], title=f"Task {index}", description="Details " * 10, status=status)
+
+    page.reload()
+    expect(page.get_by_text("2 of 4 completed")).to_be_visible()
+    audit(page, "rooms", found)
+
+    page.get_by_role("link", name="Audited room").click()
+    expect(alice.task("Task 3")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text=alice.username + "_b")).to_be_visible()
+    page.locator("[data-add-form]").get_by_role("button", name="Add task").click()
+    expect(page.locator("[data-add-form]").get_by_role("alert")).to_be_visible()
+    page.get_by_role("button", name="Copy code").click()
+    expect(page.locator("[data-copy-status]")).to_be_visible()
+    audit(page, "room, with a form error and a status", found)
+
+    alice.task("Task 0").get_by_role("button", name="Edit").click()
+    expect(page.get_by_role("dialog", name="Edit task")).to_be_visible()
+    audit(page, "edit dialog", found)
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+
+    if scheme == "light":
+        page.get_by_role("button", name="Delete room").click()
+        expect(page.get_by_role("dialog", name="Delete this room?")).to_be_visible()
+        audit(page, "confirm dialog", found)
+        page.get_by_role("button", name="Cancel").click()
+
+        page.get_by_label("Language").select_option("uk")
+        page.get_by_label("Пошук завдань").fill("нічого такого немає")
+        expect(page.get_by_text("Показано завдань: 0 з 4")).to_be_visible()
+        audit(page, "room in Ukrainian, filtered to nothing", found)
+        page.get_by_label("Мова").select_option("en")
+
+        page.goto("/#/account")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Account")
+        audit(page, "account", found)
+
+        page.get_by_role("button", name="Log out").click()
+        alice.log_in(password="wrong password")
+        expect(page.get_by_role("alert")).to_be_visible()
+        audit(page, "login with an error", found)
+
+    assert not found, found
+
+
+def tab_to(page, locator, limit: int = 80) -> None:
+    """Presses Tab until `locator` has the focus, as someone without a mouse would."""
+    for _ in range(limit):
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {locator}")
+
+
+def test_keyboard_only(person):
+    someone = person("keys", via=None)
+    page = someone.open("/").page
+
+    tab_to(page, page.get_by_label("Username", exact=True))
+    page.keyboard.type(someone.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    tab_to(page, page.get_by_role("button", name="Sign up"))
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "the focused control must show where the focus is"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your rooms")
+
+    tab_to(page, page.get_by_label("Room name"))
+    page.keyboard.type("Keyboard room")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keyboard room")
+
+    add_form = page.locator("[data-add-form]")
+    tab_to(page, add_form.get_by_label("Title", exact=True))
+    page.keyboard.type("Typed task")
+    page.keyboard.press("Enter")
+    task = someone.task("Typed task")
+    expect(task).to_be_visible()
+    expect(add_form.get_by_label("Title", exact=True)).to_be_focused()
+
+    status = task.get_by_label("Status")
+    tab_to(page, status)
+    page.keyboard.press("ArrowDown")
+    expect(someone.column("In progress").get_by_role("article", name="Typed task")).to_be_visible()
+    expect(status).to_be_focused()
+
+    edit = task.get_by_role("button", name="Edit")
+    tab_to(page, edit)
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Edit task")
+    expect(dialog.get_by_label("Title", exact=True)).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(edit).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Retyped task")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(someone.task("Retyped task")).to_be_visible()
+
+    tab_to(page, someone.task("Retyped task").get_by_role("button", name="Delete"))
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("dialog", name="Delete this task?")
+    expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(confirm.get_by_role("button", name="Delete")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(someone.task("Retyped task")).to_have_count(0)
+
+    tab_to(page, page.get_by_role("button", name="Log out"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in or sign up")

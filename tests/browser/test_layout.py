@@ -1,0 +1,68 @@
+"""A 360 px phone and a desktop; light and dark colour schemes."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+PHONE = {"width": 360, "height": 740}
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def column_boxes(person):
+    return [person.column(name).bounding_box() for name in ("Pending", "In progress", "Completed")]
+
+
+def test_columns_stack_on_a_phone(person, api):
+    alice = person("alice", viewport=PHONE)
+    page = alice.page
+    assert no_sideways_scroll(page)
+    room = api.create_room(alice.token, "A room with a rather long name that has to wrap on a phone")
+    api.add_task(alice.token, room["id"], title="A task with a long title that wraps " * 3, description="x" * 400)
+    api.add_task(alice.token, room["id"], title="Short", status="completed")
+    page.goto(f"/#/rooms/{room['id']}")
+    expect(alice.task("Short")).to_be_visible()
+
+    pending, progress, completed = column_boxes(alice)
+    assert pending["x"] == progress["x"] == completed["x"]
+    assert pending["y"] + pending["height"] <= progress["y"]
+    assert progress["y"] + progress["height"] <= completed["y"]
+    assert pending["width"] <= PHONE["width"]
+    assert no_sideways_scroll(page)
+
+    # The controls stay usable: the status of a task can be changed on a phone.
+    alice.task("Short").get_by_label("Status").select_option("pending")
+    expect(alice.column("Pending").get_by_role("article", name="Short")).to_be_visible()
+
+    page.goto("/#/rooms")
+    expect(page.get_by_role("link", name=room["name"])).to_be_visible()
+    assert no_sideways_scroll(page)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in or sign up")
+    assert no_sideways_scroll(page)
+
+
+def test_columns_side_by_side_on_a_desktop(person, api):
+    alice = person("alice")
+    room = api.create_room(alice.token, "Wide")
+    alice.page.goto(f"/#/rooms/{room['id']}")
+    pending, progress, completed = column_boxes(alice)
+    assert pending["y"] == progress["y"] == completed["y"]
+    assert pending["x"] < progress["x"] < completed["x"]
+
+
+def test_dark_scheme_follows_the_system(person):
+    def background(scheme):
+        someone = person("someone", via=None, color_scheme=scheme)
+        page = someone.open("/").page
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+    def luminance(rgb):
+        red, green, blue = (int(part) for part in rgb[rgb.index("(") + 1 : -1].split(",")[:3])
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    assert luminance(background("light")) > 200
+    assert luminance(background("dark")) < 50
