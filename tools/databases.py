@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from tasksync_common.config import database_url
 
@@ -34,7 +35,7 @@ def redis_url() -> str | None:
 def temporary_postgres_database(base_url: str, label: str):
     """Create an empty database with a unique name; yield its URL; drop it."""
     name = f"tasksync_test_{label}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)  # survives a server restart
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
