@@ -41,7 +41,7 @@ class Client:
         self.user = None
 
     def request(self, method: str, path: str, **kwargs) -> requests.Response:
-        headers = kwargs.pop("headers", {})
+        headers = dict(kwargs.pop("headers", None) or {})
         if self.token and "Authorization" not in headers:
             headers["Authorization"] = f"Bearer {self.token}"
         return self.session.request(method, self.base_url + path, headers=headers, timeout=30, **kwargs)

@@ -38,9 +38,9 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        _check_text(text, self.multiline)
-        if self.trim:
+        if self.trim:  # before the check: a tab or newline at either end is only white space
             text = text.strip()
+        _check_text(text, self.multiline)
         if len(text) < self.min_length or (self.max_length is not None and len(text) > self.max_length):
             upper = f" to {self.max_length}" if self.max_length is not None else " or more"
             what = " after trimming white space" if self.trim else ""

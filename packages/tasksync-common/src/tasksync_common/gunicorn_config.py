@@ -2,7 +2,10 @@
 
 import os
 
+from tasksync_common import gunicorn_errors
 from tasksync_common.logs import LOGGING
+
+gunicorn_errors.install()
 
 _service = os.environ.get("TASKSYNC_SERVICE", "")
 _shared_store = bool(os.environ.get("REDIS_URL"))

@@ -5,10 +5,18 @@ from __future__ import annotations
 import json
 
 from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from .problems import Problem
+from .problems import Problem, problem_response
 
 MAX_BODY_BYTES = 1024 * 1024
+# An oversized body up to this size is read and thrown away before the 413 goes out, so that
+# the client's connection stays usable; past it the server closes the connection.
+DRAIN_LIMIT = 32 * 1024 * 1024
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 def _is_json(mimetype: str) -> bool:
@@ -24,17 +32,40 @@ def check_body() -> None:
         if has_body:
             raise Problem(415, "The request body must be application/json.")
         return
-    raw = request.get_data(cache=True)  # raises 413 past MAX_CONTENT_LENGTH
+    raw = read_body()
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)  # no NaN, Infinity
     except (ValueError, RecursionError, UnicodeDecodeError):
         raise Problem(400, "The request body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise Problem(400, "The request body must be a JSON object.")
 
 
+def body_too_large(_error):
+    """413, after reading what is left of the body (bounded) so the connection can be reused."""
+    stream = request.environ.get("wsgi.input")
+    drained = 0
+    while stream is not None and drained < DRAIN_LIMIT:
+        chunk = stream.read(64 * 1024)
+        if not chunk:
+            break
+        drained += len(chunk)
+    return problem_response(413)
+
+
+def read_body() -> bytes:
+    """The whole body, or a 413 when it is over 1 MiB, whether or not it declared its length."""
+    data = request.get_data(cache=True)  # a declared length over the limit is refused here
+    # A chunked body has no declared length, and Werkzeug stops reading it at the limit
+    # without a word: one more byte from the server's stream tells whether it was cut.
+    if request.content_length is None and len(data) >= MAX_BODY_BYTES and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+    return data
+
+
 def init_app(app: Flask, check_bodies: bool = True) -> None:
     """Limit every body to 1 MiB and, with ``check_bodies``, apply the JSON rules too."""
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.register_error_handler(RequestEntityTooLarge, body_too_large)
     if check_bodies:
         app.before_request(check_body)

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, request
 
 from tasksync_common.problems import Problem
+from tasksync_common.request_body import read_body
 
 from . import routing
 from .authentication import authenticate
@@ -31,7 +32,7 @@ def forward(path: str) -> Response:
     headers["X-Forwarded-For"] = request.remote_addr or ""
     target = quote(path) + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
     upstream = client.request(
-        request.method, target, headers=headers, data=request.get_data(), allow_redirects=False
+        request.method, target, headers=headers, data=read_body(), allow_redirects=False
     )
     response = Response(upstream.content, status=upstream.status_code)
     for name in FORWARDED_RESPONSE_HEADERS:

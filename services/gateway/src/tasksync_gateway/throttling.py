@@ -6,6 +6,7 @@ refused until the window passes, even one with the right password or code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import time
@@ -14,6 +15,7 @@ from flask import current_app, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 
 from tasksync_common.problems import problem_response
+from tasksync_common.request_body import read_body
 
 from .authentication import authenticate
 
@@ -34,12 +36,14 @@ def _too_many(limit: RequestLimit):
 def _login_key() -> str:
     """One counter per client address and username (in any letter case)."""
     try:
-        username = json.loads(request.get_data(cache=True) or b"{}").get("username", "")
+        username = json.loads(read_body() or b"{}").get("username", "")
     except (ValueError, RecursionError, AttributeError):
         username = ""
     if not isinstance(username, str):
         username = ""
-    return f"login:{request.remote_addr}:{username.casefold()[:200]}"
+    # Hashed: any string a body can carry (a lone surrogate, say) makes a valid store key.
+    digest = hashlib.sha256(username.casefold().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"login:{request.remote_addr}:{digest}"
 
 
 def _join_key() -> str:

@@ -1,0 +1,144 @@
+"""api.md, who may do what on room-scoped routes: 401 without a token, 404 for non-members (indistinguishable
+from a room that does not exist), 403 for members on owner-only actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.contract.helpers import join, make_room, make_task, ok, problem, sign_up
+
+# (method, path, body); {room}, {task} and {user} are filled in per test.
+ROOM_ROUTES = [
+    ("GET", "/api/v1/rooms/{room}", None),
+    ("PATCH", "/api/v1/rooms/{room}", {"name": "taken over"}),
+    ("DELETE", "/api/v1/rooms/{room}", None),
+    ("POST", "/api/v1/rooms/{room}/code", None),
+    ("GET", "/api/v1/rooms/{room}/members", None),
+    ("DELETE", "/api/v1/rooms/{room}/members/{member}", None),
+    ("DELETE", "/api/v1/rooms/{room}/members/{owner}", None),
+    ("DELETE", "/api/v1/rooms/{room}/members/{caller}", None),
+    ("POST", "/api/v1/rooms/{room}/tasks", {"title": "intruder"}),
+    ("GET", "/api/v1/rooms/{room}/tasks", None),
+    ("GET", "/api/v1/rooms/{room}/tasks/{task}", None),
+    ("PATCH", "/api/v1/rooms/{room}/tasks/{task}", {"title": "defaced"}),
+    ("DELETE", "/api/v1/rooms/{room}/tasks/{task}", None),
+]
+ROUTE_IDS = [f"{method} {path.removeprefix('/api/v1/rooms/{room}') or '/'}" for method, path, _ in ROOM_ROUTES]
+OWNER_ONLY = [
+    ("PATCH", "/api/v1/rooms/{room}", {"name": "taken over"}),
+    ("DELETE", "/api/v1/rooms/{room}", None),
+    ("POST", "/api/v1/rooms/{room}/code", None),
+    ("DELETE", "/api/v1/rooms/{room}/members/{other}", None),
+    ("DELETE", "/api/v1/rooms/{room}/members/{owner}", None),
+]
+
+
+@pytest.fixture(scope="module")
+def people(stack):
+    owner, member, other, outsider = (sign_up(stack.url) for _ in range(4))
+    gone = make_room(owner)
+    gone_task = make_task(owner, gone["id"])
+    ok(owner.delete(f"/api/v1/rooms/{gone['id']}"), 204)
+    return {"owner": owner, "member": member, "other": other, "outsider": outsider,
+            "gone": gone, "gone_task": gone_task}
+
+
+@pytest.fixture
+def scene(people):
+    """A fresh room with owner, member and other member, and one task."""
+    owner = people["owner"]
+    room = make_room(owner)
+    join(people["member"], room)
+    join(people["other"], room)
+    task = make_task(owner, room["id"], description="original")
+    return room, task
+
+
+def fill(path: str, people, caller, room_id: int, task_id: int) -> str:
+    return path.format(room=room_id, task=task_id, member=people["member"].user["id"], owner=people["owner"].user["id"],
+                       other=people["other"].user["id"], caller=caller.user["id"])
+
+
+def assert_intact(people, room, task):
+    """The room, its members and its task are exactly as the scene made them."""
+    owner = people["owner"]
+    current = ok(owner.get(f"/api/v1/rooms/{room['id']}"))
+    assert (current["name"], current["code"], current["member_count"]) == (room["name"], room["code"], 3)
+    assert ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}")) == task
+    assert len(ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks"))["items"]) == 1
+
+
+def send(client, method, path, body):
+    return client.request(method, path, **({"json": body} if body is not None else {}))
+
+
+@pytest.mark.parametrize("method, path, body", ROOM_ROUTES, ids=ROUTE_IDS)
+def test_anonymous_gets_401(people, scene, anonymous, method, path, body):
+    room, task = scene
+    for room_id, task_id in ((room["id"], task["id"]), (people["gone"]["id"], people["gone_task"]["id"])):
+        problem(send(anonymous, method, fill(path, people, people["outsider"], room_id, task_id), body), 401)
+    assert_intact(people, room, task)
+
+
+@pytest.mark.parametrize("method, path, body", ROOM_ROUTES, ids=ROUTE_IDS)
+def test_non_member_gets_the_same_404_as_for_a_missing_room(people, scene, method, path, body):
+    room, task = scene
+    outsider = people["outsider"]
+    existing = send(outsider, method, fill(path, people, outsider, room["id"], task["id"]), body)
+    gone_path = fill(path, people, outsider, people["gone"]["id"], people["gone_task"]["id"])
+    deleted = send(outsider, method, gone_path, body)
+    never = send(outsider, method, fill(path, people, outsider, 2_147_483_000, 2_147_483_000), body)
+    first = problem(existing, 404)
+    assert problem(deleted, 404) == first
+    assert problem(never, 404) == first
+    assert existing.headers.get("Content-Type") == deleted.headers.get("Content-Type")
+    assert_intact(people, room, task)
+
+
+@pytest.mark.parametrize("method, path, body", OWNER_ONLY, ids=[f"{m} {p[20:] or '/'}" for m, p, _ in OWNER_ONLY])
+def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body):
+    room, task = scene
+    member = people["member"]
+    problem(send(member, method, fill(path, people, member, room["id"], task["id"]), body), 403)
+    assert_intact(people, room, task)
+
+
+@pytest.mark.parametrize(
+    "method, path, body, status",
+    [
+        ("GET", "/api/v1/rooms/{room}", None, 200),
+        ("GET", "/api/v1/rooms/{room}/members", None, 200),
+        ("POST", "/api/v1/rooms/{room}/tasks", {"title": "by a member"}, 201),
+        ("GET", "/api/v1/rooms/{room}/tasks", None, 200),
+        ("GET", "/api/v1/rooms/{room}/tasks/{task}", None, 200),
+        ("PATCH", "/api/v1/rooms/{room}/tasks/{task}", {"status": "completed"}, 200),
+        ("DELETE", "/api/v1/rooms/{room}/tasks/{task}", None, 204),
+        ("DELETE", "/api/v1/rooms/{room}/members/{caller}", None, 204),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_member_may_use_member_routes(people, scene, method, path, body, status):
+    room, task = scene
+    member = people["member"]
+    ok(send(member, method, fill(path, people, member, room["id"], task["id"]), body), status)
+
+
+@pytest.mark.parametrize(
+    "method, path, body, status",
+    [
+        ("PATCH", "/api/v1/rooms/{room}", {"name": "renamed"}, 200),
+        ("POST", "/api/v1/rooms/{room}/code", None, 200),
+        ("DELETE", "/api/v1/rooms/{room}/members/{member}", None, 204),
+        ("DELETE", "/api/v1/rooms/{room}", None, 204),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_owner_may_use_owner_routes(people, scene, method, path, body, status):
+    room, task = scene
+    owner = people["owner"]
+    ok(send(owner, method, fill(path, people, owner, room["id"], task["id"]), body), status)
+
+
+def test_a_non_member_cannot_see_a_room_in_their_list(people, scene):
+    room, _ = scene
+    assert room["id"] not in [r["id"] for r in ok(people["outsider"].get("/api/v1/rooms"))["items"]]

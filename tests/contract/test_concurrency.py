@@ -1,0 +1,126 @@
+"""api.md under parallel clients: one If-Match wins, versions never get lost, parallel creates lose nothing."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import Client
+from tests.contract.helpers import (
+    PASSWORD,
+    etag,
+    join,
+    list_all_tasks,
+    make_room,
+    make_task,
+    ok,
+    problem,
+    sign_up,
+    unique,
+)
+
+
+@pytest.fixture(scope="module")
+def people(stack):
+    return sign_up(stack.url), sign_up(stack.url)
+
+
+def in_parallel(stack, token: str | None, calls):
+    """Run each ``call(client)`` on its own thread and connection, released together; return their results."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        client = Client(stack.url)
+        client.token = token
+        try:
+            barrier.wait(timeout=30)
+            return call(client)
+        finally:
+            client.session.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_parallel_patches_with_one_if_match_one_wins(stack, people):
+    owner, member = people
+    room = make_room(owner)
+    join(member, room)
+    task = make_task(owner, room["id"])
+    url = f"/api/v1/rooms/{room['id']}/tasks/{task['id']}"
+    calls = [
+        (lambda n: lambda c: c.patch(url, json={"title": f"writer {n}"}, headers={"If-Match": etag(1)}))(n)
+        for n in range(8)
+    ]
+    responses = in_parallel(stack, member.token, calls)
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [412] * 7, statuses
+    winner = next(r for r in responses if r.status_code == 200)
+    for response in responses:
+        if response.status_code == 412:
+            problem(response, 412)
+    final = ok(owner.get(url))
+    assert final["version"] == 2
+    assert final["title"] == winner.json()["title"]
+    assert winner.json()["version"] == 2 and winner.headers["ETag"] == etag(2)
+
+
+def test_parallel_patches_without_if_match_lose_no_version(stack, people):
+    owner, member = people
+    room = make_room(owner)
+    task = make_task(owner, room["id"])
+    url = f"/api/v1/rooms/{room['id']}/tasks/{task['id']}"
+    calls = [(lambda n: lambda c: c.patch(url, json={"description": f"edit {n}"}))(n) for n in range(8)]
+    responses = in_parallel(stack, owner.token, calls)
+    assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]
+    for response in responses:  # each answer is a real state of the task, no older than the first change
+        assert 2 <= response.json()["version"] <= 9 and response.headers["ETag"] == etag(response.json()["version"])
+    final = ok(owner.get(url))
+    assert final["version"] == 9  # eight changes, eight increments: none was lost
+    assert final["description"] in {f"edit {n}" for n in range(8)}
+
+
+def test_parallel_creates_lose_nothing(stack, people):
+    owner, member = people
+    room = make_room(owner)
+    join(member, room)
+    titles = [f"parallel {n}" for n in range(30)]
+    calls = [
+        (lambda title: lambda c: c.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": title}))(title)
+        for title in titles
+    ]
+    responses = in_parallel(stack, member.token, calls)
+    assert [r.status_code for r in responses] == [201] * 30, [r.text for r in responses if r.status_code != 201]
+    created = {r.json()["id"]: r.json()["title"] for r in responses}
+    assert len(created) == 30
+    assert sorted(created.values()) == sorted(titles)
+    listed = list_all_tasks(owner, room["id"], limit=7)
+    assert sorted(t["id"] for t in listed) == sorted(created)  # each exactly once
+
+
+def test_parallel_joins_of_one_user_make_one_membership(stack, people):
+    owner, member = people
+    room = make_room(owner)
+    call = lambda c: c.post("/api/v1/rooms/join", json={"code": room["code"]})  # noqa: E731
+    responses = in_parallel(stack, member.token, [call] * 8)
+    assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]
+    assert ok(owner.get(f"/api/v1/rooms/{room['id']}"))["member_count"] == 2
+    members = ok(owner.get(f"/api/v1/rooms/{room['id']}/members"))["items"]
+    assert sorted(m["user_id"] for m in members) == sorted([owner.user["id"], member.user["id"]])
+
+
+def test_parallel_registrations_of_one_name_in_different_cases(stack):
+    name = unique("Race")
+    variants = [name, name.lower(), name.upper(), name.swapcase(), name, name.lower()]
+    calls = [
+        (lambda v: lambda c: c.post("/api/v1/auth/register", json={"username": v, "password": PASSWORD}))(v)
+        for v in variants
+    ]
+    responses = in_parallel(stack, None, calls)
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * 5, [r.text for r in responses]
+    for response in responses:
+        if response.status_code == 409:
+            problem(response, 409)
