@@ -67,3 +67,13 @@ def test_cors_is_off_unless_origins_are_listed(client, tmp_path):
     assert response.headers["Access-Control-Allow-Origin"] == "https://planner.example"
     other = allowed.options("/api/v1/rooms", headers={**preflight, "Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_hsts_only_over_https(client):
+    plain = client.get("/healthz")
+    assert "Strict-Transport-Security" not in plain.headers
+    secure = client.get("/healthz", base_url="https://tasksync.example")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    for response in (plain, secure):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
