@@ -53,6 +53,15 @@ def Id(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID), **kwargs)
 
 
-def Timestamp(**kwargs) -> fields.DateTime:
-    """An RFC 3339 UTC timestamp in whole seconds, as every response shows time."""
-    return fields.DateTime(format="%Y-%m-%dT%H:%M:%SZ", **kwargs)
+class Timestamp(fields.String):
+    """An RFC 3339 UTC timestamp in whole seconds, as every response shows time (output only).
+
+    A string field rather than marshmallow's DateTime with a custom format, which apispec would
+    describe with a null format."""
+
+    def __init__(self, **kwargs):
+        metadata = {"format": "date-time", "example": "2026-11-27T16:01:37Z", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -22,3 +22,6 @@ errorlog = "-"
 logconfig_dict = LOGGING
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = f"tasksync-{_service}" if _service else "tasksync"
+# The longest request line gunicorn allows: a 200-character `q` of non-ASCII text is up to 2,400
+# bytes once percent-encoded; beyond this the answer is a 414 problem document.
+limit_request_line = 8190

@@ -53,7 +53,8 @@ def problem_response(status: int, detail: str | None = None, *, errors=None, hea
     }
     if errors:
         body["errors"] = errors
-    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    # ASCII-escaped: a field name or detail may carry any string the client sent, lone surrogates too.
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     if status in (429, 503) and "Retry-After" not in response.headers:
@@ -142,6 +143,9 @@ def describe_problems(spec: dict) -> dict:
             if not isinstance(operation, dict):
                 continue
             for status, response in operation.get("responses", {}).items():
+                if str(status) == "304":  # Not Modified carries no body
+                    response.pop("content", None)
+                    response["description"] = "Not modified since the ETag sent in If-None-Match"
                 content = response.get("content", {})
                 if str(status)[0] in "45" and "application/json" in content:
                     response["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}

@@ -13,8 +13,9 @@ def new_code() -> str:
 
 
 def normalize(code: str) -> str:
-    """Codes are accepted in any letter case."""
-    return code.strip().upper()
+    """Codes are accepted in any letter case (ASCII only: "ß".upper() is "SS", "ı".upper() "I")."""
+    code = code.strip()
+    return code.upper() if code.isascii() else code
 
 
 def is_well_formed(code: str) -> bool:

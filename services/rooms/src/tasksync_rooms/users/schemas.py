@@ -14,7 +14,7 @@ def _is_username_char(char: str) -> bool:
 
 
 def is_valid_username(text: str) -> bool:
-    """True for a string that could be a username (login skips the database otherwise)."""
+    """True for a string that follows the sign-up rule for usernames."""
     return 3 <= len(text) <= 80 and all(_is_username_char(c) for c in text) and text.isprintable()
 
 
@@ -26,7 +26,7 @@ class UsernameField(Text):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if not all(_is_username_char(c) for c in text):
+        if not is_valid_username(text):
             raise ValidationError("Must be " + USERNAME_RULE)
         return text
 

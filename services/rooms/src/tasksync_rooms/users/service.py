@@ -12,14 +12,16 @@ from ..extensions import db
 from ..tokens import service as tokens
 from .models import User
 from .passwords import hash_password, needs_rehash, verify_password
-from .schemas import is_valid_username
 
 WRONG_CREDENTIALS = "The username or password is wrong."
 
 
 def username_key(username: str) -> str:
-    """The form usernames are compared in: Alice, ALICE and alice are one name."""
-    return unicodedata.normalize("NFKC", username).casefold()
+    """The form usernames are compared in: Alice, ALICE and alice are one name. Unicode's
+    compatibility caseless match (D146), so that any letter case of a name finds it."""
+    folded = unicodedata.normalize("NFD", username).casefold()
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", folded).casefold())
+    return unicodedata.normalize("NFC", folded)
 
 
 def get(*, user_id: int) -> User | None:
@@ -27,7 +29,8 @@ def get(*, user_id: int) -> User | None:
 
 
 def _find(username: str) -> User | None:
-    if not is_valid_username(username):
+    # Looser than the sign-up rule: another letter case of a valid name may not itself be one.
+    if not 0 < len(username) <= 240 or not username.isprintable():
         return None
     return db.session.query(User).filter_by(username_key=username_key(username)).one_or_none()
 

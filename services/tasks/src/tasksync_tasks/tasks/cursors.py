@@ -23,6 +23,7 @@ def decode(cursor: str) -> int:
     except (binascii.Error, ValueError):
         raise field_error("cursor", "Not a cursor this server issued.") from None
     number = raw.removeprefix(PREFIX)
-    if not raw.startswith(PREFIX) or not (number.isascii() and number.isdigit()) or not 0 <= int(number) <= MAX_ID:
+    well_formed = raw.startswith(PREFIX) and number.isascii() and number.isdigit() and len(number) <= 10
+    if not well_formed or int(number) > MAX_ID:
         raise field_error("cursor", "Not a cursor this server issued.")
     return int(number)

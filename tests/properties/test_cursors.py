@@ -1,0 +1,64 @@
+"""Page cursors (tasks.cursors): opaque to clients; any text a client sends back is either a cursor
+this server could have issued or a 422 naming the field, never another error."""
+
+from __future__ import annotations
+
+import base64
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from tasksync_common.fields import MAX_ID
+from tasksync_common.problems import Problem
+from tasksync_tasks.tasks import cursors
+
+from tests.properties.strategies import any_text, tricky_text, untimed
+
+ids = st.integers(min_value=0, max_value=MAX_ID)
+
+
+@untimed
+@given(ids)
+@example(0)
+@example(MAX_ID)
+def test_decode_undoes_encode(last_id):
+    cursor = cursors.encode(last_id)
+    assert cursor.isascii() and "=" not in cursor and len(cursor) <= 64  # fits the query's limit
+    assert cursors.decode(cursor) == last_id
+
+
+def _b64(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode("utf-8", "surrogatepass")).decode().rstrip("=")
+
+
+# Texts near real cursors: other prefixes, signs, spaces, non-ASCII digits, numbers far too large.
+numbers = st.one_of(
+    st.integers().map(str),
+    st.integers(min_value=MAX_ID - 2, max_value=MAX_ID + 2).map(str),
+    st.integers(min_value=1, max_value=6000).map(lambda n: "9" * n),  # Python refuses int() of > 4300 digits
+    tricky_text,
+    st.text(st.sampled_from("0123456789٠١٢٣٤٥٦٧٨٩０１²₃ -+_")),
+)
+near_cursors = st.builds(
+    lambda prefix, number, pad: _b64(prefix + number) + pad,
+    st.sampled_from(["t1:", "t1: ", "t2:", "T1:", "", "t1", "t1::"]),
+    numbers,
+    st.sampled_from(["", "=", "==", "===", "!", " ", "\x00"]),
+)
+
+
+@untimed
+@given(st.one_of(any_text, tricky_text, near_cursors))
+@example("")
+@example("=")
+@example("dDE6")  # "t1:" and no number
+@example(_b64("t1:" + "9" * 5000))
+def test_any_text_is_a_cursor_or_a_422(text):
+    try:
+        last_id = cursors.decode(text)
+    except Problem as error:
+        assert error.status_code == 422
+        assert error.extra_data["errors"] == [{"field": "cursor", "message": "Not a cursor this server issued."}]
+    else:
+        assert type(last_id) is int and 0 <= last_id <= MAX_ID
+        assert cursors.decode(cursors.encode(last_id)) == last_id
