@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-expect.set_options(timeout=20_000)  # generous: CI machines are 2 cores, often busy
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -88,7 +88,7 @@ def new_context(browser: Browser, stack):
         options.setdefault("locale", "en-US")
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=stack.url, **options)
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(10_000)
         context.on("page", problems.watch)
         contexts.append(context)
         return context

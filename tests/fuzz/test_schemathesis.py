@@ -241,10 +241,6 @@ def test_every_operation_answers_as_documented(case, world):
     world.cases[(case.operation.label, mode)] += 1
     world.statuses[case.operation.label][response.status_code] += 1
     world.after(case, response)
-    import os  # DEBUG
-    if os.environ.get("FUZZ_DUMP"):  # DEBUG
-        with open(os.environ["FUZZ_DUMP"], "a") as f:  # DEBUG
-            f.write(f"{case.operation.label} {mode} {case.meta.phase.name if case.meta else None} {case.path_parameters!r} {case.query!r} {case.body!r:.200} {case.headers!r:.100} -> {response.status_code}\n")  # DEBUG
 
 
 def test_the_run_reached_every_operation(world, stack, record_property, request):

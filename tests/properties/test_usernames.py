@@ -63,6 +63,8 @@ def test_keys_are_equal_only_for_names_equal_ignoring_case(first, second):
 @given(usernames)
 @example("ΐ12")
 def test_a_username_typed_in_another_letter_case_has_its_key(name):
+    """Login finds a name typed in any letter case, even a form that could not be registered itself
+    (the upper case of "ΐ" is "Ϊ" with a combining accent, which is no letter)."""
     for variant in (name.upper(), name.lower(), name.swapcase()):
         if caseless(variant) == caseless(name):
             assert username_key(variant) == username_key(name), (name, variant)

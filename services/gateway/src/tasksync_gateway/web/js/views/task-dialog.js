@@ -40,6 +40,7 @@ export function createTaskDialog(ctx, dialog) {
 	});
 
 	async function save() {
+		if (editing === null) return undefined; // a second submit while the dialog was closing
 		clearInvalid(form);
 		const invalid = validate(form, ['title', 'description']);
 		showMessage(error, invalid);
