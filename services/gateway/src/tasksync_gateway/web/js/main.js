@@ -19,6 +19,7 @@ const flashAlert = $(document, 'flash-alert');
 const announcer = $(document, 'announcer');
 const languageSelect = $(document, 'language');
 let view = null;
+let routedHash = null;
 let pending = { flash: null, alert: null };
 
 /** Says something to screen readers without moving focus. */
@@ -63,6 +64,7 @@ function route() {
 		location.replace(store.signedIn ? '#/rooms' : '#/login');
 		return;
 	}
+	routedHash = location.hash;
 	view?.destroy?.();
 	view = createView(current);
 	root.replaceChildren(view.el);
@@ -127,7 +129,11 @@ $(document, 'skip-link').addEventListener('click', (event) => {
 	(view?.heading ?? root).focus();
 });
 
-window.addEventListener('hashchange', route);
+// A replace() followed at once by navigate() to the same hash routes before this event arrives;
+// routing that hash again would drop the alert the first route showed.
+window.addEventListener('hashchange', () => {
+	if (location.hash !== routedHash) route();
+});
 window.addEventListener('storage', (event) => {
 	if (event.key === 'tasksync.session') store.syncSession();
 });

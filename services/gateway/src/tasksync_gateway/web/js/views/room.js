@@ -22,6 +22,7 @@ export function createRoomView(ctx, roomId) {
 	const membersList = $(el, 'member-list');
 	const renameForm = $(el, 'rename-form');
 	let copiedTimer = null;
+	let left = false;
 
 	/** Any failure of a room-wide action: gone rooms send the person back to the list. */
 	function fail(failure, where = roomError, doing = '') {
@@ -32,6 +33,9 @@ export function createRoomView(ctx, roomId) {
 	}
 
 	function roomGone() {
+		// Both pollers can learn it at once, or after this view was closed: navigate only once.
+		if (left) return;
+		left = true;
 		store.forgetRoom(roomId);
 		ctx.navigate('#/rooms', { replace: true, alert: { key: 'room.gone' } });
 	}
@@ -243,6 +247,7 @@ export function createRoomView(ctx, roomId) {
 		heading,
 		render,
 		destroy() {
+			left = true;
 			tasksPoller.stop();
 			membersPoller.stop();
 			clearTimeout(copiedTimer);

@@ -40,7 +40,7 @@ export function createTaskDialog(ctx, dialog) {
 	});
 
 	async function save() {
-		if (editing === null) return undefined; // a second submit while the dialog was closing
+		if (!dialog.open || editing === null) return undefined; // a second submit while it was closing
 		clearInvalid(form);
 		const invalid = validate(form, ['title', 'description']);
 		showMessage(error, invalid);
@@ -72,6 +72,8 @@ export function createTaskDialog(ctx, dialog) {
 
 	$(dialog, 'task-cancel').addEventListener('click', close);
 	dialog.addEventListener('close', () => {
+		// The event comes after the dialog closed: if it was opened again since, it is stale.
+		if (dialog.open) return;
 		editing = null;
 		if (opener?.isConnected) opener.focus();
 		opener = null;
