@@ -45,24 +45,38 @@ class Authenticator:
         self.token_state = token_state
 
     def authenticate(self, token: str, audience: str = API_AUDIENCE) -> Identity | None:
-        """Return the identity behind ``token``, or None when it is not valid."""
+        """Return the identity behind ``token``, or None when it is not valid (or was revoked)."""
+        identity = self.verify(token, audience)
+        if identity is None or (audience == API_AUDIENCE and not self.is_active(identity)):
+            return None
+        return identity
+
+    def verify(self, token: str, audience: str = API_AUDIENCE) -> Identity | None:
+        """The identity behind a token whose signature and claims are valid, not asking whether
+        it was revoked since; None otherwise."""
         if not token or len(token) > 4096:
             return None
         try:
-            claims = self.verifier.verify(token, audience)
+            return Identity(self.verifier.verify(token, audience), token)
         except InvalidToken:
             return None
-        if audience == API_AUDIENCE and not self._is_active(token, claims):
-            return None
-        return Identity(claims, token)
 
-    def _is_active(self, token: str, claims: Claims) -> bool:
-        state = read_through(
-            token_key(claims.token_id),
-            lambda: ACTIVE if self.token_state(token, claims) else REVOKED,
-            timeout=max(1, min(claims.expires_at - int(time.time()), 3600)),
-        )
+    def is_active(self, identity: Identity, state: str | None = None) -> bool:
+        """Whether the token was not revoked; ``state`` is its cached state when the caller has
+        already read it (see ``state_key``), else it is read through the cache."""
+        if state is None:
+            claims = identity.claims
+            state = read_through(
+                self.state_key(identity),
+                lambda: ACTIVE if self.token_state(identity.token, claims) else REVOKED,
+                timeout=max(1, min(claims.expires_at - int(time.time()), 3600)),
+            )
         return state == ACTIVE
+
+    @staticmethod
+    def state_key(identity: Identity) -> str:
+        """The shared cache key of the token's state (ACTIVE or REVOKED)."""
+        return token_key(identity.claims.token_id)
 
 
 def init_app(app, authenticator: Authenticator) -> None:

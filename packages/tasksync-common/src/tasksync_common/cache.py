@@ -60,10 +60,11 @@ def read_through(key: str, load, timeout: int = ANSWER_TTL):
     return value
 
 
-def publish(key: str, load, timeout: int = ANSWER_TTL, rounds: int = 4) -> None:
-    """After a committed change: store ``load()`` under ``key``, then read again until stable,
-    so that of two writers publishing at once, the later state is the one that stays."""
-    value = load()
+def publish(key: str, load, timeout: int = ANSWER_TTL, rounds: int = 4, value=None) -> None:
+    """After a committed change: store ``value`` (or ``load()``) under ``key``, then read again
+    until stable, so that of two writers publishing at once, the later state is the one that stays."""
+    if value is None:
+        value = load()
     for _ in range(rounds):
         cache.set(key, value, timeout=timeout)
         fresh = load()

@@ -45,7 +45,7 @@ class RemoteKeys:
 
     def _refresh(self) -> None:
         response = self._rooms.request("GET", "/internal/v1/jwks")
-        if response.status_code != 200:
+        if response.status != 200:
             raise Problem(503, "The rooms service could not give its signing keys.", headers={"Retry-After": "2"})
         self._keys = public_keys_from_jwks(response.json())
         self._fetched_at = time.monotonic()
@@ -56,9 +56,9 @@ def remote_token_state(rooms: ServiceClient):
 
     def token_state(token: str, _claims: Claims) -> bool:
         response = rooms.request("GET", "/internal/v1/tokens/current", headers={"Authorization": f"Bearer {token}"})
-        if response.status_code in (200, 204):
+        if response.status in (200, 204):
             return True
-        if response.status_code == 401:
+        if response.status == 401:
             return False
         raise Problem(503, "The rooms service could not check the token.", headers={"Retry-After": "2"})
 
@@ -93,6 +93,6 @@ class Liveness:
 
     def _probe(self) -> bool:
         try:
-            return self._peer.request("GET", "/healthz", timeout=2).status_code == 200
+            return self._peer.request("GET", "/healthz", timeout=2).status == 200
         except Problem as problem:
             return problem.status_code != 503  # slow (504) is busy, not gone: only unreachable is down

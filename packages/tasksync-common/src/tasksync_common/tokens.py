@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import jwt
+from cachetools import TTLCache
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -23,6 +25,11 @@ ISSUER = "tasksync-rooms"
 API_AUDIENCE = "tasksync-api"  # tokens people hold
 INTERNAL_AUDIENCE = "tasksync-internal"  # short-lived tokens services give each other
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "aud", "iss", "jti"]
+# A client sends the same token with every request: its checked claims are remembered for a
+# while (per process), which saves parsing and an Ed25519 verification on each. A retired key's
+# tokens are dropped from memory at most this long after its last successful check.
+VERIFIED_TTL = 60
+VERIFIED_MAX = 8192
 
 
 class InvalidToken(Exception):
@@ -118,9 +125,21 @@ class Verifier:
 
     def __init__(self, key_lookup: Callable[[str], Ed25519PublicKey | None]):
         self._key_lookup = key_lookup
+        self._verified: TTLCache = TTLCache(maxsize=VERIFIED_MAX, ttl=VERIFIED_TTL)
+        self._lock = threading.Lock()  # TTLCache is not thread-safe
 
     def verify(self, token: str, audience: str) -> Claims:
         """Return the claims of a valid token, or raise InvalidToken."""
+        with self._lock:
+            claims = self._verified.get((token, audience))
+        if claims is not None and time.time() < claims.expires_at:
+            return claims
+        claims = self._check(token, audience)
+        with self._lock:
+            self._verified[(token, audience)] = claims
+        return claims
+
+    def _check(self, token: str, audience: str) -> Claims:
         try:
             header = jwt.get_unverified_header(token)
             kid = header.get("kid")

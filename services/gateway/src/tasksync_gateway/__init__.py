@@ -7,7 +7,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tasksync_common import auth, config
-from tasksync_common.peers import RemoteKeys, remote_token_state
+from tasksync_common.peers import Liveness, RemoteKeys, remote_token_state
 from tasksync_common.service_app import create_base_app
 from tasksync_common.service_client import ServiceClient
 from tasksync_common.tokens import Verifier
@@ -27,6 +27,8 @@ def create_app(test_config=None, settings=None) -> APIFlask:
     }
     app.extensions["tasksync_clients"] = clients
     rooms = clients["rooms"]
+    app.extensions["tasksync_rooms_liveness"] = Liveness(rooms)
+    app.extensions["tasksync_tasks_liveness"] = Liveness(clients["tasks"])
     auth.init_app(app, auth.Authenticator(Verifier(RemoteKeys(rooms)), remote_token_state(rooms)))
     throttling.init_app(app)
     for blueprint in (health.bp, openapi.bp, web.bp, proxy.bp):

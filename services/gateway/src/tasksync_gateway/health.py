@@ -17,7 +17,7 @@ def _ready(client) -> str:
         response = client.request("GET", "/readyz", timeout=2)
     except Problem:
         return "unreachable"
-    return "ok" if response.status_code == 200 else "not ready"
+    return "ok" if response.status == 200 else "not ready"
 
 
 @bp.get("/readyz")

@@ -64,7 +64,7 @@ def merge(documents: list[dict]) -> dict:
 
 def _fetch(client) -> dict:
     response = client.request("GET", "/api/v1/openapi.json")
-    if response.status_code != 200:
+    if response.status != 200:
         raise Problem(503, f"The {client.name} service could not describe its API.")
     return response.json()
 

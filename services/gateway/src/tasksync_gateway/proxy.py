@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from tasksync_common.problems import Problem
 from tasksync_common.request_body import read_body
 
-from . import routing
+from . import board_edge, routing
 from .authentication import authenticate
 from .throttling import limit_failed_joins, limit_failed_logins
 
@@ -26,15 +26,15 @@ def forward(path: str) -> Response:
     if not routing.is_safe(path):
         raise Problem(404)
     if path not in routing.PUBLIC_PATHS:
-        authenticate()
+        cached = board_edge.answer(path, authenticate())
+        if cached is not None:
+            return cached
     client = current_app.extensions["tasksync_clients"][routing.owner_of(path)]
     headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
     headers["X-Forwarded-For"] = request.remote_addr or ""
     target = quote(path) + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
-    upstream = client.request(
-        request.method, target, headers=headers, data=read_body(), allow_redirects=False
-    )
-    response = Response(upstream.content, status=upstream.status_code)
+    upstream = client.request(request.method, target, headers=headers, body=read_body())
+    response = Response(upstream.data, status=upstream.status)
     for name in FORWARDED_RESPONSE_HEADERS:
         if name in upstream.headers:
             response.headers[name] = upstream.headers[name]

@@ -20,6 +20,13 @@ from tasksync_common.request_body import read_body
 from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
+THROTTLED_ENDPOINTS = frozenset({"api.login", "api.join_room"})
+
+
+@limiter.request_filter
+def _not_throttled() -> bool:
+    """Only logins and joins have limits: every other request skips the limiter's lookups."""
+    return request.endpoint not in THROTTLED_ENDPOINTS
 
 
 def _settings():

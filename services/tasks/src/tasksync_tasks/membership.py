@@ -23,11 +23,11 @@ def role(room_id: int, user_id: int, caller: Identity) -> str | None:
 def _ask_rooms(room_id: int, user_id: int, caller: Identity) -> str:
     client = current_app.extensions["tasksync_rooms_client"]
     response = client.request("GET", f"/internal/v1/rooms/{room_id}/members/{user_id}", headers=caller.authorization)
-    if response.status_code == 200:
+    if response.status == 200:
         return response.json()["role"]
-    if response.status_code == 404:
+    if response.status == 404:
         return NOT_MEMBER
-    if response.status_code == 401:
+    if response.status == 401:
         raise Problem(401)
     raise Problem(503, "The rooms service could not answer; try again shortly.", headers={"Retry-After": "2"})
 

@@ -214,5 +214,5 @@ def _delete_tasks(room_id: int) -> None:
         f"/internal/v1/rooms/{room_id}/tasks",
         headers={"Authorization": f"Bearer {tokens.issue_service_token()}"},
     )
-    if response.status_code != 204:
+    if response.status != 204:
         raise Problem(503, "The tasks service could not delete the room's tasks; try again.")

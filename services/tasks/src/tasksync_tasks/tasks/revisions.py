@@ -6,48 +6,56 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common import cache
+from tasksync_common.board_cache import revision_key
 
 from ..extensions import db
 from .models import RoomRevision
 
 
-def _key(room_id: int) -> str:
-    return f"room-revision:{room_id}"
+_REVISIONS = RoomRevision.__table__  # plain SQL on the table: no ORM bookkeeping on the write path
 
 
-def _increment(room_id: int) -> int:
+def _increment(room_id: int) -> int | None:
     return db.session.execute(
-        update(RoomRevision).where(RoomRevision.room_id == room_id).values(revision=RoomRevision.revision + 1)
-    ).rowcount
+        update(_REVISIONS)
+        .where(_REVISIONS.c.room_id == room_id)
+        .values(revision=_REVISIONS.c.revision + 1)
+        .returning(_REVISIONS.c.revision)
+    ).scalar()
 
 
-def bump(room_id: int) -> None:
-    """Count one more change in the room, inside the caller's transaction."""
-    if _increment(room_id):
-        return
+def bump(room_id: int) -> int:
+    """Count one more change in the room, inside the caller's transaction; the new revision."""
+    revision = _increment(room_id)
+    if revision is not None:
+        return revision
     try:
         with db.session.begin_nested():
             db.session.add(RoomRevision(room_id=room_id, revision=1))
+        return 1
     except IntegrityError:  # another writer created the row first
-        _increment(room_id)
+        return _increment(room_id)
 
 
 def _load(room_id: int) -> int:
-    revision = db.session.execute(select(RoomRevision.revision).where(RoomRevision.room_id == room_id)).scalar()
-    db.session.rollback()  # end the read so the next one sees newer commits
+    revision = db.session.execute(select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == room_id)).scalar()
+    # End the read so the next one sees newer commits; a commit, unlike a rollback, leaves the
+    # request's objects (the task just written) loaded.
+    db.session.commit()
     return revision or 0
 
 
-def publish(room_id: int) -> None:
-    """After commit: let every process see the room's new revision."""
-    cache.publish(_key(room_id), lambda: _load(room_id))
+def publish(room_id: int, revision: int) -> None:
+    """After the commit that made ``revision``: let every process see it (or a newer one)."""
+    cache.publish(revision_key(room_id), lambda: _load(room_id), value=revision)
 
 
 def current(room_id: int) -> int:
     """The room's revision, from the cache when it is there."""
-    return cache.read_through(_key(room_id), lambda: _load(room_id))
+    return cache.read_through(revision_key(room_id), lambda: _load(room_id))
 
 
-def forget(room_id: int) -> None:
-    """The room is gone: drop its counter (inside the caller's transaction)."""
-    db.session.query(RoomRevision).filter_by(room_id=room_id).delete()
+def forget(room_id: int) -> int:
+    """The room is gone: count that too (never drop the counter: a revision, and so an ETag,
+    must never be reused should the room id come back)."""
+    return bump(room_id)

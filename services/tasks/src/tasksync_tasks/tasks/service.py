@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import zlib
-
+from flask import current_app
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select, update as sql_update
 
+from tasksync_common import board_cache
 from tasksync_common.auth import Identity
+from tasksync_common.cache import cache
 from tasksync_common.problems import Problem, field_error
 from tasksync_common.timestamps import utcnow
 
@@ -15,6 +16,7 @@ from .. import membership
 from ..extensions import db
 from . import cursors, revisions
 from .models import STATUSES, Task
+from .schemas import TaskPage
 
 UPDATE_ATTEMPTS = 20
 
@@ -60,9 +62,9 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> Task:
         updated_at=now,
     )
     db.session.add(task)
-    revisions.bump(room_id)
+    revision = revisions.bump(room_id)
     db.session.commit()
-    revisions.publish(room_id)
+    revisions.publish(room_id, revision)
     return task
 
 
@@ -72,14 +74,26 @@ def get(*, room_id: int, task_id: int, caller: Identity) -> Task:
     return _find(room_id, task_id)
 
 
-def list_etag(room_id: int, query_string: bytes) -> str:
-    """The list's validator: the room's revision, and which page of which filter it is."""
-    return f'"r{revisions.current(room_id)}-{zlib.crc32(query_string):08x}"'
-
-
-def get_page(*, room_id: int, caller: Identity, query: dict) -> dict:
-    """A page of the room's tasks in creation order, filtered as asked."""
+def list_etag(*, room_id: int, caller: Identity, query_string: bytes) -> str:
+    """The validator of the list the caller asks for (404 unless they belong to the room)."""
     membership.require_member(room_id, caller)
+    return board_cache.list_etag(revisions.current(room_id), query_string)
+
+
+def page_json(*, room_id: int, query: dict, etag: str) -> str:
+    """The page ``etag`` names, as JSON: built once, then served from the shared cache.
+    Only for a caller that ``list_etag`` has let in."""
+    key = board_cache.page_key(room_id, etag)
+    body = cache.get(key)
+    if body is None:
+        # Read after the revision: a page is never older than the tag it is stored under.
+        body = current_app.json.dumps(TaskPage().dump(_page(room_id, query)), separators=(",", ":"))
+        cache.set(key, body, timeout=board_cache.PAGE_TTL)
+    return body
+
+
+def _page(room_id: int, query: dict) -> dict:
+    """A page of the room's tasks in creation order, filtered as asked."""
     statement = select(Task).where(Task.room_id == room_id)
     if "status" in query:
         statement = statement.where(Task.status == query["status"])
@@ -123,6 +137,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             return task
         title = changes.get("title", task.title)
         description = changes.get("description", task.description)
+        db.session.expunge(task)  # the row below is the task as written, not this copy
         written = db.session.execute(
             sql_update(Task)
             .where(Task.id == task_id, Task.room_id == room_id, Task.version == task.version)
@@ -132,13 +147,14 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 version=Task.version + 1,
                 updated_at=utcnow(),
             )
+            .returning(Task)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if written:
-            revisions.bump(room_id)
+        ).scalar()
+        if written is not None:
+            revision = revisions.bump(room_id)
             db.session.commit()
-            revisions.publish(room_id)
-            return _find(room_id, task_id)
+            revisions.publish(room_id, revision)
+            return written
         db.session.rollback()  # someone else wrote in between
         if if_match is not None:
             raise Problem(412, "The task was changed by someone else; reload it and try again.")
@@ -155,13 +171,14 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: int | None
         db.session.rollback()
         _find(room_id, task_id)  # 404 if it is not there at all
         raise Problem(412, "The task was changed by someone else; reload it and try again.")
-    revisions.bump(room_id)
+    revision = revisions.bump(room_id)
     db.session.commit()
-    revisions.publish(room_id)
+    revisions.publish(room_id, revision)
 
 
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
-    revisions.forget(room_id)
+    revision = revisions.forget(room_id)
     db.session.commit()
+    revisions.publish(room_id, revision)
