@@ -2,6 +2,7 @@
 #   make run    install what is needed, then start everything at http://127.0.0.1:8000
 #   make test   install what is needed, then run the whole test suite
 #   make soak   32 people for 5 minutes: no 5xx, no lost write, flat memory
+#   make bench  TaskSync under load against a bare Flask app and pgbench: table, bench/results/
 #   make lock   re-pin the dependencies after editing a requirements.in
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.toml | cksum | cut -d' ' -f1)
 UV := $(VENV)/bin/uv
 
-.PHONY: run test soak lock clean
+.PHONY: run test soak bench lock clean
 
 $(STAMP): requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +29,9 @@ test: $(STAMP)
 
 soak: $(STAMP)
 	$(PY) -m tools.soak --users 32 --seconds 300
+
+bench: $(STAMP)
+	$(PY) -m bench
 
 lock: $(STAMP)
 	$(PY) -m pip install --quiet "uv==0.13.8"

@@ -78,6 +78,9 @@ def main(argv: list[str]) -> None:
     if name != "gateway" and os.environ.get("TASKSYNC_MIGRATE_ON_START", "true").lower() != "false":
         apply_migrations(module_name)
     os.environ["TASKSYNC_SERVICE"] = name
+    # glibc raises its mmap threshold after a large block is freed, so the next 19 MiB argon2
+    # buffer comes from the heap and stays there: a fixed threshold gives such blocks back.
+    os.environ.setdefault("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=262144")
     command = [
         sys.executable, "-m", "gunicorn",
         "--config", "python:tasksync_common.gunicorn_config",

@@ -1,0 +1,242 @@
+"""The Python load generator, for machines without wrk: one thread per keep-alive connection
+(http.client), each driven by the Python twin of a bench/wrk/*.lua script.
+
+It shares the GIL and the two cores with the stack it measures, so its figures are lower than
+wrk's; the report says so whenever it ran.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import math
+import random
+import threading
+import time
+from urllib.parse import urlsplit
+
+from .load import LoadData, LoadResult
+
+ACCEPT = "application/json, application/problem+json"
+NEXT_STATUS = {"pending": "in progress", "in progress": "completed", "completed": "pending"}
+
+
+class Driver:
+    """Makes one connection's requests; sees each answer."""
+
+    def __init__(self, data: LoadData, index: int, count: int):
+        self.data, self.random = data, random.Random(index)
+        self.created: dict[int, int] = {}
+        self.moved: dict[int, tuple[int, str]] = {}
+
+    def room_and_token(self):
+        room = self.random.choice(self.data.rooms)
+        return room, self.data.tokens[self.random.choice(room.members)]
+
+    @staticmethod
+    def headers(token: str, **extra) -> dict:
+        return {"Accept": ACCEPT, "Authorization": f"Bearer {token}", **extra}
+
+    def next(self) -> tuple[str, str, dict, bytes | None]:
+        raise NotImplementedError
+
+    def seen(self, status: int, body: bytes) -> None:
+        """An answer arrived (for the writers: acknowledged writes)."""
+
+
+class BoardRead(Driver):
+    def next(self):
+        room, token = self.room_and_token()
+        return "GET", f"/api/v1/rooms/{room.id}/tasks", self.headers(token), None
+
+
+class BoardReadUncached(Driver):
+    """A page size of 51 to 200 (a 50-task board is whole in each): pages the cache does not hold."""
+
+    def next(self):
+        room, token = self.room_and_token()
+        limit = self.random.randint(51, 200)
+        return "GET", f"/api/v1/rooms/{room.id}/tasks?limit={limit}", self.headers(token), None
+
+
+class BoardOpen(Driver):
+    """The room, its members and its tasks, one after the other (the browser sends them at once)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.pending: list[tuple] = []
+
+    def next(self):
+        if not self.pending:
+            room, token = self.room_and_token()
+            base = f"/api/v1/rooms/{room.id}"
+            paths = (base, f"{base}/members", f"{base}/tasks?limit=200")
+            self.pending = [("GET", path, self.headers(token), None) for path in paths]
+        return self.pending.pop(0)
+
+
+class ChangeCheck(Driver):
+    def next(self):
+        room, token = self.room_and_token()
+        return (
+            "GET",
+            f"/api/v1/rooms/{room.id}/tasks?limit=200",
+            self.headers(token, **{"If-None-Match": room.etag}),
+            None,
+        )
+
+
+class Writes(Driver):
+    """Creates and moves; each connection moves only its own share of the tasks, one at a time."""
+
+    def __init__(self, data: LoadData, index: int, count: int):
+        super().__init__(data, index, count)
+        self.pool = [dict(vars(task)) for task in data.tasks[index::count]]
+        self.serial = 0
+
+    def create(self):
+        room, token = self.room_and_token()
+        self.serial += 1
+        body = json.dumps({"title": f"Bench task {id(self) % 1000}.{self.serial}"}).encode()
+        return (
+            "POST",
+            f"/api/v1/rooms/{room.id}/tasks",
+            self.headers(token, **{"Content-Type": "application/json"}),
+            body,
+        )
+
+    def move(self):
+        task = self.pool.pop(0) if self.pool else dict(vars(self.random.choice(self.data.tasks)))
+        self.pool.append(task)
+        headers = self.headers(self.data.tokens[task["member"]], **{"Content-Type": "application/json"})
+        headers["If-Match"] = f'"{task["version"]}"'
+        body = json.dumps({"status": NEXT_STATUS[task["status"]]}).encode()
+        return "PATCH", f"/api/v1/rooms/{task['room']}/tasks/{task['id']}", headers, body
+
+    def seen(self, status, body):
+        if status not in (200, 201) or b'"items"' in body:
+            return
+        task = json.loads(body)
+        if status == 201:
+            self.created[task["room_id"]] = self.created.get(task["room_id"], 0) + 1
+            return
+        for mine in self.pool:
+            if int(mine["id"]) == task["id"]:
+                mine.update(version=task["version"], status=task["status"])
+                self.moved[task["id"]] = (task["version"], task["status"])
+
+
+class CreateTask(Writes):
+    def next(self):
+        return self.create()
+
+
+class MoveTask(Writes):
+    def next(self):
+        return self.move()
+
+
+class Mixed(Writes):
+    def next(self):
+        draw = self.random.random()
+        if draw < 0.05:
+            return self.create()
+        if draw < 0.10:
+            return self.move()
+        room, token = self.room_and_token()
+        return "GET", f"/api/v1/rooms/{room.id}/tasks", self.headers(token), None
+
+
+class Reference(Driver):
+    def next(self):
+        return "GET", f"/rooms/{self.random.choice(self.data.rooms).id}/tasks", {"Accept": ACCEPT}, None
+
+
+DRIVERS = {
+    "board_read": BoardRead,
+    "board_read_uncached": BoardReadUncached,
+    "board_open": BoardOpen,
+    "change_check": ChangeCheck,
+    "create_task": CreateTask,
+    "move_task": MoveTask,
+    "mixed": Mixed,
+    "reference": Reference,
+}
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
+
+
+def python_load(base_url: str, script: str, data: LoadData, seconds: int, connections: int) -> LoadResult:
+    """Run ``connections`` threads for ``seconds``; the same figures wrk's done() gives."""
+    parts = urlsplit(base_url)
+    drivers = [DRIVERS[script](data, index, connections) for index in range(connections)]
+    latencies: list[list[float]] = [[] for _ in drivers]
+    statuses: list[dict[int, int]] = [{} for _ in drivers]
+    received = [0] * connections
+    errors = {"connect": 0, "read": 0, "write": 0, "timeout": 0}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def work(index: int) -> None:
+        driver, connection = drivers[index], None
+        while time.monotonic() < deadline:
+            method, path, headers, body = driver.next()
+            started = time.perf_counter()
+            try:
+                connection = connection or http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                payload = response.read()
+            except TimeoutError:
+                kind = "timeout"
+            except (OSError, http.client.HTTPException):
+                kind = "read" if connection and connection.sock else "connect"
+            else:
+                latencies[index].append((time.perf_counter() - started) * 1000)
+                received[index] += len(payload)  # the body only: http.client does not count header bytes
+                statuses[index][response.status] = statuses[index].get(response.status, 0) + 1
+                driver.seen(response.status, payload)
+                continue
+            with lock:
+                errors[kind] += 1
+            if connection:
+                connection.close()
+            connection = None
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(x for series in latencies for x in series)
+    merged: dict[int, int] = {}
+    for counts in statuses:
+        for status, count in counts.items():
+            merged[status] = merged.get(status, 0) + count
+    created: dict[int, int] = {}
+    moved: dict[int, tuple[int, str]] = {}
+    for driver in drivers:
+        for room, count in driver.created.items():
+            created[room] = created.get(room, 0) + count
+        moved.update(driver.moved)
+    return LoadResult(
+        generator="python",
+        requests=len(ordered),  # answered requests, as wrk counts them
+        seconds=elapsed,
+        latency_ms={
+            "p50": _percentile(ordered, 0.50),
+            "p90": _percentile(ordered, 0.90),
+            "p99": _percentile(ordered, 0.99),
+            "mean": sum(ordered) / len(ordered) if ordered else 0.0,
+            "max": ordered[-1] if ordered else 0.0,
+        },
+        statuses=merged,
+        socket_errors=errors,
+        received_bytes=sum(received),
+        created=created,
+        moved=moved,
+    )

@@ -1,0 +1,1 @@
+"""The reference app (not TaskSync): see README.md beside this file."""

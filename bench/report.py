@@ -1,0 +1,201 @@
+"""The results as one plain-text table, the targets checked against them, and the JSON file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+SERVICES = ("gateway", "rooms", "tasks")
+RSS_LIMIT_MIB = 150
+
+
+def _services_cpu(figures: dict) -> float:
+    """CPU per request of the three services together (ms)."""
+    return sum(figures["cpu_ms_per_request"].get(name, 0.0) for name in SERVICES)
+
+
+def _database_cpu(figures: dict) -> float | None:
+    """PostgreSQL's CPU per request, both databases; None on SQLite (inside the services)."""
+    values = [v for k, v in figures["cpu_ms_per_request"].items() if k.startswith("postgres")]
+    return sum(values) if values else None
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def peak_processes(result: dict) -> dict[str, dict]:
+    """Per service, the process with the highest RSS over the whole run."""
+    worst: dict[str, dict] = {}
+    for figures in result["scenarios"]:
+        for group in SERVICES:
+            for process in figures["processes"].get(group, {}).get("processes", []):
+                if process["peak_rss_mib"] > worst.get(group, {}).get("peak_rss_mib", -1):
+                    worst[group] = process
+    return worst
+
+
+def _peak_in(figures: dict, group: str) -> float:
+    return max((p["peak_rss_mib"] for p in figures["processes"].get(group, {}).get("processes", [])), default=0.0)
+
+
+def targets(result: dict) -> list[dict]:
+    """The issue's targets, each with the measured value and PASS or FAIL."""
+    by = {s["key"]: s for s in result["scenarios"]}
+    read, reference = by["board_read"], result["reference"]["rps"]
+    largest = by["first_page_largest"]["label"].split(", ")[-1]
+    regular = by["first_page_regular"]["label"].split(", ")[-1]
+    worst_rss = max((p["peak_rss_mib"] for p in peak_processes(result).values()), default=0.0)
+    lost = sum(s["writes"]["lost"] for s in result["scenarios"] if "writes" in s)
+    errors = sum(s["errors"] for s in result["scenarios"])
+    read_cpu = _services_cpu(read) or float("nan")
+
+    def ratio(key: str, to: str = "board_read") -> float:
+        return by[key]["rps"] / by[to]["rps"] if by[to]["rps"] else 0.0
+
+    def cpu_ratio(key: str, to: str) -> float:
+        return _services_cpu(by[key]) / (_services_cpu(by[to]) or float("nan"))
+
+    checks = [
+        ("board read >= 0.75x reference", read["rps"] / reference if reference else 0.0, ">=", 0.75, "x"),
+        ("board read p99 <= 60 ms", read["latency_ms"]["p99"], "<=", 60, " ms"),
+        (
+            "change check CPU/req <= 1/3 of board read's (gateway+rooms+tasks)",
+            _services_cpu(by["change_check"]) / read_cpu,
+            "<=",
+            1 / 3,
+            "x",
+        ),
+        (
+            "change check CPU/req <= 1/3 of an uncached board read's",
+            cpu_ratio("change_check", "board_read_uncached"),
+            "<=",
+            1 / 3,
+            "x",
+        ),
+        ("create task >= 0.5x board read rate", ratio("create_task"), ">=", 0.5, "x"),
+        ("move task >= 0.5x board read rate", ratio("move_task"), ">=", 0.5, "x"),
+        (
+            f"first page, {largest}, within 20% of a {regular}'s rate",
+            ratio("first_page_largest", "first_page_regular"),
+            ">=",
+            0.8,
+            "x",
+        ),
+        (f"every service process RSS < {RSS_LIMIT_MIB} MiB", worst_rss, "<", RSS_LIMIT_MIB, " MiB"),
+        ("every acknowledged write kept (lost writes)", lost, "==", 0, ""),
+        ("no errors in any scenario (socket errors, statuses not 2xx/304)", errors, "==", 0, ""),
+    ]
+    compare = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
+    return [
+        {
+            "target": name,
+            "value": round(value, 3),
+            "limit": round(limit, 3),
+            "unit": unit.strip(),
+            "pass": bool(compare[op](value, limit)),
+            "shown": f"{value:,.2f}{unit} (needs {op} {limit:,.2f}{unit})",
+        }
+        for name, value, op, limit, unit in checks
+    ]
+
+
+def _notes(figures: dict, read: dict) -> str:
+    notes = []
+    statuses = figures["statuses"]
+    answered = sum(statuses.values()) or 1
+    key = figures["key"]
+    if key.startswith(("board_read", "first_page")):
+        notes.append(f"{figures['kib_per_response']:.1f} KiB/answer")
+    if key == "board_open":
+        notes.append(f"{figures['operations_per_second']:,.0f} opens/s")
+    if key == "change_check":
+        notes.append(f"304: {100 * statuses.get('304', 0) / answered:.1f}%")
+    if key.startswith("first_page"):
+        notes.append(f"{figures['rps'] / read['rps']:.2f}x board read" if read["rps"] else "")
+    if "writes" in figures:
+        w = figures["writes"]
+        kept = []
+        if w["creates_acknowledged"] or key == "create_task":
+            kept.append(f"{w['creates_kept']:,}/{w['creates_acknowledged']:,} creates")
+        if w["moved_tasks_checked"] or key == "move_task":
+            kept.append(f"{w['moved_tasks_kept']:,}/{w['moved_tasks_checked']:,} moved tasks")
+        notes.append("kept " + ", ".join(kept))
+    odd = {s: n for s, n in statuses.items() if not (s.startswith("2") or s == "304")}
+    odd.update({k: v for k, v in figures["socket_errors"].items() if v})
+    if odd:
+        notes.append("errors: " + ", ".join(f"{k}: {v}" for k, v in odd.items()))
+    return "; ".join(n for n in notes if n)
+
+
+def table(result: dict) -> str:
+    """The plain-text table: one row per scenario, then the references."""
+    head = (
+        f"{'scenario':<34} {'req/s':>8} {'x ref':>6} {'p50':>7} {'p90':>7} {'p99':>7} {'errors':>6}  "
+        f"{'CPU ms/req gw/rooms/tasks/pg/redis':<35} {'peak RSS MiB gw/rooms/tasks':<27} notes"
+    )
+    lines = [head, "-" * len(head)]
+    read = next(s for s in result["scenarios"] if s["key"] == "board_read")
+    for s in result["scenarios"]:
+        cpu = s["cpu_ms_per_request"]
+        groups = (cpu.get("gateway"), cpu.get("rooms"), cpu.get("tasks"), _database_cpu(s), cpu.get("redis"))
+        cpu_text = "/".join(_ms(v) for v in groups)
+        rss_text = "/".join(f"{_peak_in(s, g):.0f}" for g in SERVICES)
+        lat = s["latency_ms"]
+        lines.append(
+            f"{s['label']:<34} {s['rps']:>8,.1f} {s['ratio_to_reference'] or 0:>6.2f} {lat['p50']:>7.1f} "
+            f"{lat['p90']:>7.1f} {lat['p99']:>7.1f} {s['errors']:>6}  {cpu_text:<35} {rss_text:<27} {_notes(s, read)}"
+        )
+    lines.append("-" * len(head))
+    ref = result["reference"]
+    lat = ref["latency_ms"]
+    app_cpu = ref["cpu_ms_per_request"].get("reference", 0)
+    lines.append(
+        f"{'reference: Flask+SQLAlchemy, 1 proc':<34} {ref['rps']:>8,.1f} {1:>6.2f} {lat['p50']:>7.1f} "
+        f"{lat['p90']:>7.1f} {lat['p99']:>7.1f} {ref['errors']:>6}  "
+        f"{f'app {app_cpu:.2f}, pg {_ms(_database_cpu(ref))}':<35} "
+        f"{_peak_in(ref, 'reference'):<27.0f} {ref['config']}"
+    )
+    postgres = result["pgbench"]
+    if "skipped" in postgres:
+        lines.append(f"{'pgbench, 50-row query':<34} {'not run: ' + postgres['skipped']}")
+    for mode, run in ({} if "skipped" in postgres else postgres).items():
+        lat = run["latency_ms"]
+        lines.append(
+            f"{'pgbench, 50-row query, ' + mode:<34} {run['tps']:>8,.1f} {run['tps'] / ref['rps']:>6.2f} "
+            f"{lat['p50']:>7.1f} {lat['p90']:>7.1f} {lat['p99']:>7.1f} {run['failed']:>6}  "
+            f"{f'pg {_ms(_database_cpu(run))}':<35} {'':<27} PostgreSQL alone, {result['load']['connections']} clients"
+        )
+    return "\n".join(lines)
+
+
+def legend(result: dict) -> str:
+    load = result["load"]
+    worst = peak_processes(result)
+    peaks = "; ".join(f"{g} {p['role']} {p['pid']}: {p['peak_rss_mib']:.1f} MiB" for g, p in worst.items())
+    lines = [
+        (
+            f"load: {load['generator']}, {load['threads']} threads, {load['connections']} connections, "
+            f"{load['warmup_s']} s warm-up + {load['duration_s']} s per scenario; latencies in ms; "
+            "x ref = req/s over the reference's"
+        ),
+        (
+            "CPU ms/req: gateway, rooms, tasks = gunicorn master + workers; pg = PostgreSQL backends of both "
+            "databases; redis = redis-server (with anything else using it)"
+        ),
+        f"peak RSS, worst process per service over the run: {peaks}",
+    ]
+    if load["limited_by_fallback"]:
+        lines.append("WARNING: the Python fallback generator produced this load: it limits every figure (install wrk)")
+    return "\n".join(lines)
+
+
+def targets_text(checks: list[dict]) -> str:
+    lines = ["targets:"]
+    lines += [f"  {'PASS' if c['pass'] else 'FAIL'}  {c['target']}: {c['shown']}" for c in checks]
+    return "\n".join(lines)
+
+
+def write_json(result: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -1,0 +1,69 @@
+"""The benchmark's smoke run (`python -m bench --smoke`): it runs every scenario and reference and
+writes its figures. Never a speed: the figures of a one-second run on a busy machine mean nothing."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+from bench import RESULTS_DIR
+from bench.reference.serve import CONFIGS
+from bench.scenarios import SCENARIOS
+from tools.stack import ROOT
+
+PERCENTILES = ("p50", "p90", "p99")
+
+
+def _ran(figures: dict) -> None:
+    assert figures["requests"] > 0, figures
+    assert figures["rps"] > 0, figures
+    assert all(figures["latency_ms"][p] > 0 for p in PERCENTILES), figures["latency_ms"]
+
+
+def _mtime(path):
+    return path.stat().st_mtime_ns if path.exists() else None
+
+
+def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
+    documented = RESULTS_DIR / "latest.json"
+    before = _mtime(documented)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--output", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    print(completed.stdout[-6000:], completed.stderr[-3000:])
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "targets:" in completed.stdout
+
+    result = json.loads((tmp_path / "latest.json").read_text())
+    assert (tmp_path / "latest.png").read_bytes().startswith(b"\x89PNG")
+    assert _mtime(documented) == before, "a smoke run must not overwrite bench/results"
+    assert result["mode"] == "smoke"
+    assert result["load"]["generator"]
+
+    by_key = {s["key"]: s for s in result["scenarios"]}
+    assert set(by_key) == {s.key for s in SCENARIOS}
+    for figures in by_key.values():
+        _ran(figures)
+        assert {"gateway", "rooms", "tasks"} <= set(figures["cpu_ms_per_request"])
+        assert all(figures["processes"][g]["processes"] for g in ("gateway", "rooms", "tasks"))
+    assert by_key["create_task"]["writes"]["creates_acknowledged"] > 0
+    assert by_key["move_task"]["writes"]["moved_tasks_checked"] > 0
+    assert "lost" in by_key["mixed"]["writes"]
+
+    reference = result["reference"]
+    _ran(reference)
+    assert reference["config"] in CONFIGS and set(reference["trials_rps"]) == set(CONFIGS)
+
+    postgres = result["pgbench"]
+    if result["backend"]["kind"].startswith("postgres") and shutil.which("pgbench"):
+        for mode in ("simple", "prepared"):
+            assert postgres[mode]["transactions"] > 0 and postgres[mode]["tps"] > 0
+            assert all(p in postgres[mode]["latency_ms"] for p in PERCENTILES)
+    else:
+        assert postgres["skipped"]  # said, with the reason, in the table too
+    assert {t["pass"] for t in result["targets"]} <= {True, False} and len(result["targets"]) >= 7
