@@ -92,9 +92,13 @@ def page_json(*, room_id: int, query: dict, etag: str) -> str:
     return body
 
 
+# A page is read as plain rows, not ORM objects: a fraction of the cost for the same columns.
+_PAGE_COLUMNS = [column for column in Task.__table__.c if column.key != "search_text"]
+
+
 def _page(room_id: int, query: dict) -> dict:
     """A page of the room's tasks in creation order, filtered as asked."""
-    statement = select(Task).where(Task.room_id == room_id)
+    statement = select(*_PAGE_COLUMNS).where(Task.room_id == room_id)
     if "status" in query:
         statement = statement.where(Task.status == query["status"])
     if "user_id" in query:
@@ -104,10 +108,10 @@ def _page(room_id: int, query: dict) -> dict:
     if query.get("cursor"):
         statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    tasks = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).scalars().all()
-    more = len(tasks) > limit
-    tasks = tasks[:limit]
-    return {"items": tasks, "next_cursor": cursors.encode(tasks[-1].id) if more else None}
+    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).mappings().all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_cursor": cursors.encode(rows[-1]["id"]) if more else None}
 
 
 def summary(*, room_id: int, caller: Identity) -> dict:
