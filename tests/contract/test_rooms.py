@@ -24,35 +24,6 @@ ROOMS = "/api/v1/rooms"
 JOIN = "/api/v1/rooms/join"
 
 
-@pytest.fixture(scope="module")
-def people(stack):
-    """Users reused by this module's tests (each test makes its own rooms)."""
-    return [sign_up(stack.url) for _ in range(3)]
-
-
-@pytest.fixture
-def owner(people):
-    return people[0]
-
-
-@pytest.fixture
-def member(people):
-    return people[1]
-
-
-@pytest.fixture
-def third(people):
-    return people[2]
-
-
-@pytest.fixture
-def team(owner, member):
-    """A fresh room of ``owner`` that ``member`` has joined."""
-    room = make_room(owner)
-    join(member, room)
-    return room
-
-
 def unknown_code() -> str:
     return "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(9))
 
@@ -181,13 +152,13 @@ def test_delete_room_deletes_its_tasks(owner, member, team):
 @pytest.mark.parametrize(
     "transform", [str.lower, str.upper, lambda c: c[:4].lower() + c[4:]], ids=["lower", "upper", "mixed"]
 )
-def test_join_accepts_code_in_any_case(owner, third, transform):
+def test_join_accepts_code_in_any_case(owner, outsider, transform):
     room = make_room(owner)
-    joined = ok(third.post(JOIN, json={"code": transform(room["code"])}))
+    joined = ok(outsider.post(JOIN, json={"code": transform(room["code"])}))
     assert joined["id"] == room["id"]
     assert joined["role"] == "member"
     assert joined["member_count"] == 2
-    assert member_ids(owner, room["id"]) == {owner.user["id"]: "owner", third.user["id"]: "member"}
+    assert member_ids(owner, room["id"]) == {owner.user["id"]: "owner", outsider.user["id"]: "member"}
 
 
 def test_join_twice_is_200_and_changes_nothing(team, member, owner):
@@ -210,16 +181,16 @@ def test_join_validates_code_field(member, payload):
     problem(member.post(JOIN, json=payload), 422, "code")
 
 
-def test_rotate_code(team, owner, member, third):
+def test_rotate_code(team, owner, member, outsider):
     rotated = ok(owner.post(f"{ROOMS}/{team['id']}/code"))
     assert_room(rotated)
     assert rotated["id"] == team["id"] and rotated["role"] == "owner"
     assert rotated["code"] != team["code"]
     assert ok(owner.get(f"{ROOMS}/{team['id']}"))["code"] == rotated["code"]
-    problem(third.post(JOIN, json={"code": team["code"]}), 404)
-    problem(third.post(JOIN, json={"code": team["code"].lower()}), 404)
+    problem(outsider.post(JOIN, json={"code": team["code"]}), 404)
+    problem(outsider.post(JOIN, json={"code": team["code"].lower()}), 404)
     ok(member.get(f"{ROOMS}/{team['id']}/tasks"))  # members stay members
-    assert ok(third.post(JOIN, json={"code": rotated["code"].lower()}))["member_count"] == 3
+    assert ok(outsider.post(JOIN, json={"code": rotated["code"].lower()}))["member_count"] == 3
 
 
 # --- members, leave, remove ------------------------------------------------------------------
@@ -259,8 +230,8 @@ def test_removing_a_non_member_is_404(team, owner, user_id):
     problem(owner.delete(f"{ROOMS}/{team['id']}/members/{user_id}"), 404)
 
 
-def test_removing_an_existing_user_who_is_not_a_member_is_404(team, owner, third):
-    problem(owner.delete(f"{ROOMS}/{team['id']}/members/{third.user['id']}"), 404)
+def test_removing_an_existing_user_who_is_not_a_member_is_404(team, owner, outsider):
+    problem(owner.delete(f"{ROOMS}/{team['id']}/members/{outsider.user['id']}"), 404)
 
 
 def test_owner_cannot_leave(team, owner):
@@ -271,13 +242,13 @@ def test_owner_cannot_leave(team, owner):
 # --- owner-only actions by a member: 403, nothing changes --------------------------------------
 
 
-def test_member_gets_403_on_owner_only_actions(team, owner, member, third):
-    join(third, team)
+def test_member_gets_403_on_owner_only_actions(team, owner, member, outsider):
+    join(outsider, team)
     base = f"{ROOMS}/{team['id']}"
     problem(member.patch(base, json={"name": "hijacked"}), 403)
     problem(member.delete(base), 403)
     problem(member.post(f"{base}/code"), 403)
-    problem(member.delete(f"{base}/members/{third.user['id']}"), 403)
+    problem(member.delete(f"{base}/members/{outsider.user['id']}"), 403)
     problem(member.delete(f"{base}/members/{owner.user['id']}"), 403)
     room = ok(owner.get(base))
     assert (room["name"], room["code"], room["member_count"]) == (team["name"], team["code"], 3)

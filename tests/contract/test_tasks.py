@@ -15,36 +15,13 @@ from tests.contract.helpers import (
     make_task,
     ok,
     problem,
-    sign_up,
 )
 
 
-@pytest.fixture(scope="module")
-def people(stack):
-    """owner and member share rooms; outsider is a user who is in none of them."""
-    return sign_up(stack.url), sign_up(stack.url), sign_up(stack.url)
-
-
 @pytest.fixture
-def owner(people):
-    return people[0]
-
-
-@pytest.fixture
-def member(people):
-    return people[1]
-
-
-@pytest.fixture
-def outsider(people):
-    return people[2]
-
-
-@pytest.fixture
-def room(owner, member):
-    room = make_room(owner)
-    join(member, room)
-    return room
+def room(team):
+    """The room owner and member share (outsider is in none of them)."""
+    return team
 
 
 def tasks_url(room_id, task_id=None):
