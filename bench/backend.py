@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from tasksync_common.config import database_url
 
-from tools.databases import temporary_postgres_database, temporary_redis_prefix
+from tools.databases import admin_connection, in_ci, temporary_postgres_database, temporary_redis_prefix
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -46,10 +46,6 @@ class Backend:
 
 def _safe(url: str | None) -> str:
     return make_url(url).render_as_string(hide_password=True) if url and "://" in url else str(url)
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI") == "true"
 
 
 def postgres_server_url() -> str:
@@ -97,34 +93,26 @@ def choose() -> tuple[str | None, str | None]:
     postgres, redis_url = postgres_server_url(), redis_server_url()
     postgres = postgres if postgres_answers(postgres) else None
     redis_url = redis_url if redis_answers(redis_url) else None
-    if _in_ci() and not (postgres and redis_url):
+    if in_ci() and not (postgres and redis_url):
         raise RuntimeError("CI needs PostgreSQL and Redis for the benchmark (TASKSYNC_TEST_POSTGRES_URL/REDIS_URL)")
     return postgres, redis_url
 
 
 def _ensure_database(server_url: str, name: str) -> str:
     """Create database ``name`` on the server unless it exists; its URL."""
-    admin = create_engine(database_url(server_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with admin.connect() as connection:
-            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    with admin_connection(server_url) as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     return make_url(database_url(server_url)).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_persistent(server_url: str | None, data_dir: Path) -> None:
     """Forget the full benchmark's data set (``--fresh``)."""
     if server_url:
-        admin = create_engine(database_url(server_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-        try:
-            with admin.connect() as connection:
-                for name in DATABASES.values():
-                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            admin.dispose()
+        with admin_connection(server_url) as connection:
+            for name in DATABASES.values():
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     for path in (data_dir / "sqlite").glob("*.sqlite3*"):
         path.unlink()
 

@@ -8,6 +8,7 @@ wrk's; the report says so whenever it ran.
 from __future__ import annotations
 
 import http.client
+from abc import ABC, abstractmethod
 import json
 import math
 import random
@@ -21,7 +22,7 @@ ACCEPT = "application/json, application/problem+json"
 NEXT_STATUS = {"pending": "in progress", "in progress": "completed", "completed": "pending"}
 
 
-class Driver:
+class Driver(ABC):
     """Makes one connection's requests; sees each answer."""
 
     def __init__(self, data: LoadData, index: int, count: int):
@@ -37,8 +38,9 @@ class Driver:
     def headers(token: str, **extra) -> dict:
         return {"Accept": ACCEPT, "Authorization": f"Bearer {token}", **extra}
 
+    @abstractmethod
     def next(self) -> tuple[str, str, dict, bytes | None]:
-        raise NotImplementedError
+        """The next request: method, path, headers, body."""
 
     def seen(self, status: int, body: bytes) -> None:
         """An answer arrived (for the writers: acknowledged writes)."""

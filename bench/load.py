@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.databases import in_ci
+
 from . import BENCH_DIR
 
 WRK_DIR = BENCH_DIR / "wrk"
@@ -90,7 +92,7 @@ def generator_name() -> str:
             [wrk_path(), "--version"], capture_output=True, text=True, check=False
         ).stdout.splitlines()
         return first[0].split(" [")[0] if first else "wrk"
-    if os.environ.get("CI") == "true":
+    if in_ci():
         raise RuntimeError("CI needs wrk for the benchmark (.ci/run installs it)")
     return "python fallback"
 

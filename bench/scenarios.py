@@ -83,7 +83,7 @@ def load_data(
 
 
 def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
-    """Every member reads every regular board once, the first page and the web client's page, as
+    """Every member reads every regular board once, and one of them the web client's page too, as
     the members of a team in use do all day: the shared cache then holds what it holds in a running
     TaskSync (memberships, token states, built pages). Returns the ETag of the web client's page
     of each board, which the change check polls with."""
@@ -104,9 +104,9 @@ def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
 
     def board(room: int) -> str:
         members = spec.members(room)
-        for member in members:
+        for member in members:  # each member's membership and token state
             read(room, member, "")
-        return [read(room, member, "?limit=200") for member in members][0]
+        return read(room, members[0], "?limit=200")  # a page is the room's, whoever reads it
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         return dict(zip(spec.room_ids, pool.map(board, spec.room_ids)))

@@ -13,12 +13,29 @@ from sqlalchemy.pool import NullPool
 from tasksync_common.config import database_url
 
 
+def in_ci() -> bool:
+    """True in CI, where a missing database, Redis, browser or load generator is a failure."""
+    return os.environ.get("CI") == "true"
+
+
+@contextmanager
+def admin_connection(server_url: str):
+    """An autocommit connection to the server, for CREATE and DROP DATABASE; no pool, so it
+    survives a server restart."""
+    admin = create_engine(database_url(server_url), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as connection:
+            yield connection
+    finally:
+        admin.dispose()
+
+
 def postgres_base_url() -> str | None:
     """The server tests may create databases on; in CI its absence is an error, not a skip."""
     url = os.environ.get("TASKSYNC_TEST_POSTGRES_URL")
     if url:
         return database_url(url)
-    if os.environ.get("CI") == "true":
+    if in_ci():
         raise RuntimeError("CI needs TASKSYNC_TEST_POSTGRES_URL: the PostgreSQL tests must run there")
     return url
 
@@ -26,7 +43,7 @@ def postgres_base_url() -> str | None:
 def redis_url() -> str | None:
     """The Redis tests may use (with their own key prefix); required in CI."""
     url = os.environ.get("TASKSYNC_TEST_REDIS_URL")
-    if not url and os.environ.get("CI") == "true":
+    if not url and in_ci():
         raise RuntimeError("CI needs TASKSYNC_TEST_REDIS_URL: the Redis tests must run there")
     return url
 
@@ -35,15 +52,13 @@ def redis_url() -> str | None:
 def temporary_postgres_database(base_url: str, label: str):
     """Create an empty database with a unique name; yield its URL; drop it."""
     name = f"tasksync_test_{label}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)  # survives a server restart
+    with admin_connection(base_url) as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
         yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
+        with admin_connection(base_url) as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextmanager

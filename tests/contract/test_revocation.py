@@ -37,6 +37,17 @@ def warm_up(client, room, task):
     ok(client.delete(f"{base}/tasks/{helper['id']}"), 204)
 
 
+@pytest.fixture
+def warm_room(people):
+    """A fresh room of the owner's with one task, which the member has joined and used."""
+    owner, member = people
+    room = make_room(owner)
+    join(member, room)
+    task = make_task(owner, room["id"])
+    warm_up(member, room, task)
+    return room, task
+
+
 def send(client, method, path, room, task, body):
     url = path.format(room=room["id"], task=task["id"])
     return client.request(method, url, **({"json": body} if body is not None else {}))
@@ -48,24 +59,18 @@ def tasks_of(owner, room):
 
 @pytest.mark.parametrize("how", ["leave", "removed"])
 @pytest.mark.parametrize("method, path, body", NEXT_REQUESTS, ids=IDS)
-def test_the_very_next_request_after_losing_membership_is_404(people, how, method, path, body):
+def test_the_very_next_request_after_losing_membership_is_404(people, warm_room, how, method, path, body):
     owner, member = people
-    room = make_room(owner)
-    join(member, room)
-    task = make_task(owner, room["id"])
-    warm_up(member, room, task)
+    room, task = warm_room
     remover = member if how == "leave" else owner
     ok(remover.delete(f"/api/v1/rooms/{room['id']}/members/{member.user['id']}"), 204)
     problem(send(member, method, path, room, task, body), 404)
     assert tasks_of(owner, room) == [task]  # nothing was created, changed or deleted
 
 
-def test_deleting_the_room_revokes_every_member_at_once(people):
+def test_deleting_the_room_revokes_every_member_at_once(people, warm_room):
     owner, member = people
-    room = make_room(owner)
-    join(member, room)
-    task = make_task(owner, room["id"])
-    warm_up(member, room, task)
+    room, task = warm_room
     ok(owner.delete(f"/api/v1/rooms/{room['id']}"), 204)
     for method, path, body in NEXT_REQUESTS:
         problem(send(member, method, path, room, task, body), 404)
@@ -86,12 +91,9 @@ def test_joining_takes_effect_at_once(people, stack):
     make_task(newcomer, room["id"])
 
 
-def test_leave_then_rejoin_restores_access_at_once(people):
+def test_leave_then_rejoin_restores_access_at_once(people, warm_room):
     owner, member = people
-    room = make_room(owner)
-    join(member, room)
-    task = make_task(owner, room["id"])
-    warm_up(member, room, task)
+    room, task = warm_room
     ok(member.delete(f"/api/v1/rooms/{room['id']}/members/{member.user['id']}"), 204)
     problem(member.get(f"/api/v1/rooms/{room['id']}/tasks"), 404)
     join(member, room)

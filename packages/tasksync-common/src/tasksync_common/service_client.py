@@ -48,7 +48,6 @@ class ServiceClient:
         self._prefixes = [urlsplit(url).path for url in self.base_urls]
         self._pools = [_pool(url, timeout) for url in self.base_urls]
         self._turn = itertools.count()
-        self.timeout = timeout
 
     def request(
         self, method: str, path: str, *, headers=None, body: bytes | None = None, timeout=None

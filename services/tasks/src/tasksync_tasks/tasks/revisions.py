@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common import cache
@@ -31,7 +31,7 @@ def bump(room_id: int) -> int:
         return revision
     try:
         with db.session.begin_nested():
-            db.session.add(RoomRevision(room_id=room_id, revision=1))
+            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=1))
         return 1
     except IntegrityError:  # another writer created the row first
         return _increment(room_id)
