@@ -60,6 +60,31 @@ def read_through(key: str, load, timeout: int = ANSWER_TTL):
     return value
 
 
+# Keeps the larger of the stored number and ARGV[1], atomically in Redis.
+_KEEP_GREATER = """
+local stored = tonumber(redis.call('GET', KEYS[1]))
+if stored == nil or stored < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+end
+"""
+_scripts: dict[int, object] = {}
+
+
+def publish_counter(key: str, value: int, load, timeout: int = ANSWER_TTL) -> None:
+    """After the commit that made ``value`` of a counter that only grows: store it unless a
+    larger one is there already, so of two writers publishing at once the later state stays.
+    In Redis that is one atomic step; the file cache has none, and reads back (``publish``)."""
+    backend = cache.cache
+    client = getattr(backend, "_write_client", None)  # cachelib's RedisCache client
+    if client is None:
+        publish(key, load, timeout, value=value)
+        return
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_KEEP_GREATER)
+    script(keys=[backend._get_prefix() + key], args=[value, timeout])
+
+
 def publish(key: str, load, timeout: int = ANSWER_TTL, rounds: int = 4, value=None) -> None:
     """After a committed change: store ``value`` (or ``load()``) under ``key``, then read again
     until stable, so that of two writers publishing at once, the later state is the one that stays."""

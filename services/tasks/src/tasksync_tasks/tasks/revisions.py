@@ -47,7 +47,7 @@ def _load(room_id: int) -> int:
 
 def publish(room_id: int, revision: int) -> None:
     """After the commit that made ``revision``: let every process see it (or a newer one)."""
-    cache.publish(revision_key(room_id), lambda: _load(room_id), value=revision)
+    cache.publish_counter(revision_key(room_id), revision, lambda: _load(room_id))
 
 
 def current(room_id: int) -> int:
