@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common import cache
@@ -12,16 +12,19 @@ from ..extensions import db
 from .models import RoomRevision
 
 
-_REVISIONS = RoomRevision.__table__  # plain SQL on the table: no ORM bookkeeping on the write path
+# Plain SQL on the table, built once: no ORM bookkeeping on the write path.
+_REVISIONS = RoomRevision.__table__
+_INCREMENT = (
+    update(_REVISIONS)
+    .where(_REVISIONS.c.room_id == bindparam("room"))
+    .values(revision=_REVISIONS.c.revision + 1)
+    .returning(_REVISIONS.c.revision)
+)
+_READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
 
 
 def _increment(room_id: int) -> int | None:
-    return db.session.execute(
-        update(_REVISIONS)
-        .where(_REVISIONS.c.room_id == room_id)
-        .values(revision=_REVISIONS.c.revision + 1)
-        .returning(_REVISIONS.c.revision)
-    ).scalar()
+    return db.session.execute(_INCREMENT, {"room": room_id}).scalar()
 
 
 def bump(room_id: int) -> int:
@@ -38,7 +41,7 @@ def bump(room_id: int) -> int:
 
 
 def _load(room_id: int) -> int:
-    revision = db.session.execute(select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == room_id)).scalar()
+    revision = db.session.execute(_READ, {"room": room_id}).scalar()
     # End the read so the next one sees newer commits; a commit, unlike a rollback, leaves the
     # request's objects (the task just written) loaded.
     db.session.commit()

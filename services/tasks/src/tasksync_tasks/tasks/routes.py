@@ -16,7 +16,6 @@ from .schemas import IfMatch, IfNoneMatch, TaskIn, TaskOut, TaskPage, TaskPatch,
 bp = APIBlueprint("tasks", __name__, url_prefix="/api/v1/rooms/<int:room_id>/tasks", tag="Tasks")
 TASK = "/<int:task_id>"
 _VERSION_TAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
-STALE = "The task was changed by someone else; reload it and try again."
 
 
 def _caller():
@@ -34,7 +33,7 @@ def _expected_version(headers: dict) -> int | None:
         return None
     match = _VERSION_TAG.match(value)
     if not match:
-        raise Problem(412, STALE)
+        raise Problem(412, service.STALE)
     return int(match.group(1))
 
 

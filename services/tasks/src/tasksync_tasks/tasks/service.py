@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
-from sqlalchemy import func, select, update as sql_update
+from sqlalchemy import update as sql_update
 
 from tasksync_common import board_cache
 from tasksync_common.auth import Identity
@@ -20,9 +21,32 @@ from .models import STATUSES, Task
 from .schemas import TaskPage
 
 UPDATE_ATTEMPTS = 20
-# Tasks are read and returned as plain rows where no ORM object is needed: a fraction of the
-# cost for the same columns.
-_COLUMNS = [column for column in Task.__table__.c if column.key != "search_text"]
+STALE = "The task was changed by someone else; reload it and try again."
+EDITABLE = ("title", "description", "status", "user_id")
+
+# The hot statements are built once and run with parameters, as plain SQL on the table: no ORM
+# objects, and SQLAlchemy's statement cache finds them without rebuilding a cache key each time.
+_TASKS = Task.__table__
+_COLUMNS = [column for column in _TASKS.c if column.key != "search_text"]
+_FIND = select(*_COLUMNS).where(_TASKS.c.id == bindparam("task"), _TASKS.c.room_id == bindparam("room"))
+_INSERT = sql_insert(_TASKS).returning(*_COLUMNS)
+# A compare-and-set on the version; every editable field is written (unchanged ones as they were
+# read, which the version check guarantees are still current).
+_WRITE = (
+    sql_update(_TASKS)
+    .where(
+        _TASKS.c.id == bindparam("task"),
+        _TASKS.c.room_id == bindparam("room"),
+        _TASKS.c.version == bindparam("read_version"),
+    )
+    .values(
+        **{name: bindparam(f"new_{name}") for name in EDITABLE},
+        search_text=bindparam("new_search_text"),
+        version=_TASKS.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+    .returning(*_COLUMNS)
+)
 
 
 def search_text(title: str, description: str | None) -> str:
@@ -40,43 +64,39 @@ def _check_assignee(room_id: int, user_id: int, caller: Identity) -> None:
         raise field_error("user_id", "Must be a member of the room.")
 
 
-def _find(room_id: int, task_id: int) -> Task:
-    task = db.session.execute(select(Task).where(Task.id == task_id, Task.room_id == room_id)).scalar_one_or_none()
+def _find(room_id: int, task_id: int) -> Row:
+    task = db.session.execute(_FIND, {"task": task_id, "room": room_id}).one_or_none()
     if task is None:
         raise Problem(404, "No such task in this room.")
     return task
 
 
-def create(*, room_id: int, caller: Identity, fields: dict):
+def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
     """Add a task to a room, assigned to ``fields['user_id']`` or the creator; the task as written."""
     membership.require_member(room_id, caller)
     assignee = fields.get("user_id", caller.user_id)
     _check_assignee(room_id, assignee, caller)
     now = utcnow()
-    # A plain INSERT … RETURNING: the row as stored, without the ORM's unit of work.
-    task = db.session.execute(
-        sql_insert(Task.__table__)
-        .values(
-            room_id=room_id,
-            user_id=assignee,
-            created_by=caller.user_id,
-            title=fields["title"],
-            description=fields.get("description"),
-            status=fields.get("status", "pending"),
-            version=1,
-            search_text=search_text(fields["title"], fields.get("description")),
-            created_at=now,
-            updated_at=now,
-        )
-        .returning(*_COLUMNS)
-    ).one()
+    values = {
+        "room_id": room_id,
+        "user_id": assignee,
+        "created_by": caller.user_id,
+        "title": fields["title"],
+        "description": fields.get("description"),
+        "status": fields.get("status", "pending"),
+        "version": 1,
+        "search_text": search_text(fields["title"], fields.get("description")),
+        "created_at": now,
+        "updated_at": now,
+    }
+    task = db.session.execute(_INSERT, values).one()
     revision = revisions.bump(room_id)
     db.session.commit()
     revisions.publish(room_id, revision)
     return task
 
 
-def get(*, room_id: int, task_id: int, caller: Identity) -> Task:
+def get(*, room_id: int, task_id: int, caller: Identity) -> Row:
     """One task of a room the caller belongs to."""
     membership.require_member(room_id, caller)
     return _find(room_id, task_id)
@@ -128,7 +148,7 @@ def summary(*, room_id: int, caller: Identity) -> dict:
     return {"total": sum(result.values()), **result}
 
 
-def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: int | None) -> Task:
+def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: int | None) -> Row:
     """Change a task. Every write is a compare-and-set on its version: with ``if_match`` a stale
     version is refused (412); without it, a concurrent change is re-read and the write retried."""
     membership.require_member(room_id, caller)
@@ -137,27 +157,22 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     for _ in range(UPDATE_ATTEMPTS):
         task = _find(room_id, task_id)
         if if_match is not None and task.version != if_match:
-            raise Problem(412, "The task was changed by someone else; reload it and try again.")
-        changes = {k: v for k, v in fields.items() if getattr(task, k) != v}
-        if not changes:
-            db.session.expunge(task)  # keep what was read: a rollback would expire it
-            db.session.rollback()
+            raise Problem(412, STALE)
+        if all(getattr(task, name) == value for name, value in fields.items()):
+            db.session.rollback()  # nothing to change: the version stays
             return task
-        title = changes.get("title", task.title)
-        description = changes.get("description", task.description)
-        db.session.expunge(task)  # the row below is the task as written, not this copy
+        new = {name: fields.get(name, getattr(task, name)) for name in EDITABLE}
         written = db.session.execute(
-            sql_update(Task)
-            .where(Task.id == task_id, Task.room_id == room_id, Task.version == task.version)
-            .values(
-                **changes,
-                search_text=search_text(title, description),
-                version=Task.version + 1,
-                updated_at=utcnow(),
-            )
-            .returning(Task)
-            .execution_options(synchronize_session=False)
-        ).scalar()
+            _WRITE,
+            {
+                "task": task_id,
+                "room": room_id,
+                "read_version": task.version,
+                **{f"new_{name}": value for name, value in new.items()},
+                "new_search_text": search_text(new["title"], new["description"]),
+                "now": utcnow(),
+            },
+        ).one_or_none()
         if written is not None:
             revision = revisions.bump(room_id)
             db.session.commit()
@@ -165,7 +180,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             return written
         db.session.rollback()  # someone else wrote in between
         if if_match is not None:
-            raise Problem(412, "The task was changed by someone else; reload it and try again.")
+            raise Problem(412, STALE)
     raise Problem(503, "The task is changing too fast; try again.", headers={"Retry-After": "1"})
 
 
@@ -178,7 +193,7 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: int | None
     if not db.session.execute(statement).rowcount:
         db.session.rollback()
         _find(room_id, task_id)  # 404 if it is not there at all
-        raise Problem(412, "The task was changed by someone else; reload it and try again.")
+        raise Problem(412, STALE)
     revision = revisions.bump(room_id)
     db.session.commit()
     revisions.publish(room_id, revision)
