@@ -42,3 +42,24 @@ def test_an_invalid_request_id_is_replaced(stack, anonymous):
     response = anonymous.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
     assert response.headers["X-Request-ID"] != "bad id with spaces"
     assert len(response.headers["X-Request-ID"]) == 32
+
+
+def test_an_access_line_names_the_request_and_its_answer(stack, new_client):
+    person = new_client()
+    request_id = f"access-{uuid.uuid4().hex}"
+    response = person.get("/api/v1/users/me?probe=1", headers={"X-Request-ID": request_id, "User-Agent": "probe/1.0"})
+    assert response.status_code == 200
+    deadline = time.monotonic() + 5  # a worker writes its access line just after answering
+    while True:
+        found = [l for l in _lines(stack, "gateway") if l.get("request_id") == request_id and l["logger"] == "gunicorn.access"]
+        if found or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert len(found) == 1
+    line = found[0]
+    assert line["message"] == "GET /api/v1/users/me 200"
+    assert (line["method"], line["path"], line["query"], line["status"]) == ("GET", "/api/v1/users/me", "probe=1", 200)
+    assert line["bytes"] == len(response.content)
+    assert isinstance(line["duration_ms"], int) and line["duration_ms"] >= 0
+    assert line["user_agent"] == "probe/1.0" and line["remote_addr"] == "127.0.0.1"
+    assert line["service"] == "gateway" and line["level"] == "INFO"

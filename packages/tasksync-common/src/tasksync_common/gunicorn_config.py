@@ -24,6 +24,7 @@ reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "true").lower() != "false"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 logconfig_dict = LOGGING
+logger_class = "tasksync_common.logs.AccessLogger"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 proc_name = f"tasksync-{_service}" if _service else "tasksync"
 # The longest request line gunicorn allows: a 200-character `q` of non-ASCII text is up to 2,400

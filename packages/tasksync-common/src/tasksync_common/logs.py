@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 
 from flask import g, has_request_context
+from gunicorn import glogging
 from pythonjsonlogger.json import JsonFormatter
-
-# Gunicorn's access-log atoms worth keeping, by the name they get in the JSON.
-ACCESS_FIELDS = {
-    "remote_addr": "h",
-    "method": "m",
-    "path": "U",
-    "query": "q",
-    "status": "s",
-    "bytes": "B",
-    "duration_ms": "M",
-    "request_id": "{x-request-id}o",
-    "user_agent": "a",
-}
 
 
 class RequestContext(logging.Filter):
@@ -36,20 +25,37 @@ class RequestContext(logging.Filter):
         return True
 
 
-class Formatter(JsonFormatter):
-    """JSON lines; an access record becomes fields instead of one Apache-style string."""
+class AccessLogger(glogging.Logger):
+    """Gunicorn's logger, with an access line of only the fields worth keeping, as JSON fields.
 
-    def add_fields(self, log_data, record, message_dict):
-        super().add_fields(log_data, record, message_dict)
-        if record.name == "gunicorn.access" and isinstance(record.args, dict):
-            atoms = record.args
-            for field, atom in ACCESS_FIELDS.items():
-                value = atoms.get(atom, "-")
-                log_data[field] = None if value == "-" else value
-            log_data["message"] = f"{log_data['method']} {log_data['path']} {log_data['status']}"
-            for number in ("status", "bytes", "duration_ms"):
-                if isinstance(log_data[number], str) and log_data[number].isdigit():
-                    log_data[number] = int(log_data[number])
+    Gunicorn's own builds every atom of its format language (each header, each environ entry, a
+    formatted date) for every request, to then format one Apache-style string: on a cached board
+    read that was about a tenth of the gateway's time."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        status = int(status) if str(status).isdigit() else status
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
+        request_id = next((value for name, value in resp.headers if name.lower() == "x-request-id"), None)
+        fields = {
+            "remote_addr": environ.get("REMOTE_ADDR"),
+            "method": method,
+            "path": path,
+            "query": environ.get("QUERY_STRING"),
+            "status": status,
+            "bytes": getattr(resp, "sent", None),
+            "duration_ms": request_time.seconds * 1000 + request_time.microseconds // 1000,
+            "request_id": request_id or None,
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        try:
+            self.access_log.info("%s %s %s", method, path, status, extra=fields)
+        except Exception:  # a log line must never fail a request
+            self.error(traceback.format_exc())
 
 
 LOGGING = {
@@ -58,7 +64,7 @@ LOGGING = {
     "filters": {"context": {"()": RequestContext}},
     "formatters": {
         "json": {
-            "()": Formatter,
+            "()": JsonFormatter,
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
