@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common.cache import NOT_MEMBER, member_key, publish
@@ -18,52 +18,45 @@ from .models import MEMBER, OWNER, Membership, Room
 CODE_ATTEMPTS = 8
 
 
-def _member_count():
-    return (
-        select(func.count())
-        .where(Membership.room_id == Room.id)
-        .correlate(Room)
-        .scalar_subquery()
-        .label("member_count")
+# The reads every board open makes are built once and run with parameters, as plain rows: no
+# ORM objects, and no cache key rebuilt per request (as in the tasks service).
+_ROOMS, _MEMBERS, _USERS = Room.__table__, Membership.__table__, User.__table__
+_MEMBER_COUNT = select(func.count()).where(_MEMBERS.c.room_id == _ROOMS.c.id).correlate(_ROOMS).scalar_subquery()
+_ROOMS_OF = (
+    select(
+        _ROOMS.c.id,
+        _ROOMS.c.name,
+        _ROOMS.c.code,
+        _ROOMS.c.owner_id,
+        _MEMBERS.c.role,
+        _MEMBER_COUNT.label("member_count"),
+        _ROOMS.c.created_at,
     )
-
-
-def _view(room: Room, role: str, member_count: int) -> dict:
-    return {
-        "id": room.id,
-        "name": room.name,
-        "code": room.code,
-        "owner_id": room.owner_id,
-        "role": role,
-        "member_count": member_count,
-        "created_at": room.created_at,
-    }
-
-
-def _rooms_of(user_id: int, room_id: int | None = None):
-    query = (
-        select(Room, Membership.role, _member_count())
-        .join(Membership, Membership.room_id == Room.id)
-        .where(Membership.user_id == user_id, Room.deleting.is_(False))
-        .order_by(Room.id)
-    )
-    if room_id is not None:
-        query = query.where(Room.id == room_id)
-    return db.session.execute(query).all()
+    .join_from(_ROOMS, _MEMBERS, _MEMBERS.c.room_id == _ROOMS.c.id)
+    .where(_MEMBERS.c.user_id == bindparam("user"), _ROOMS.c.deleting.is_(False))
+    .order_by(_ROOMS.c.id)
+)
+_ROOM_OF = _ROOMS_OF.where(_ROOMS.c.id == bindparam("room"))
+_MEMBERS_OF = (
+    select(_MEMBERS.c.user_id, _USERS.c.username, _MEMBERS.c.role, _MEMBERS.c.joined_at)
+    .join_from(_MEMBERS, _USERS, _USERS.c.id == _MEMBERS.c.user_id)
+    .join(_ROOMS, _ROOMS.c.id == _MEMBERS.c.room_id)
+    .where(_MEMBERS.c.room_id == bindparam("room"), _ROOMS.c.deleting.is_(False))
+    .order_by((_MEMBERS.c.role == OWNER).desc(), _MEMBERS.c.joined_at, _MEMBERS.c.user_id)
+)
 
 
 def get_all(*, user_id: int) -> list[dict]:
     """The rooms ``user_id`` belongs to."""
-    return [_view(room, role, count) for room, role, count in _rooms_of(user_id)]
+    return [dict(row._mapping) for row in db.session.execute(_ROOMS_OF, {"user": user_id})]
 
 
 def get(*, room_id: int, user_id: int) -> dict:
     """One room as its member sees it; 404 when it does not exist or they are not in it."""
-    rows = _rooms_of(user_id, room_id)
-    if not rows:
+    row = db.session.execute(_ROOM_OF, {"user": user_id, "room": room_id}).first()
+    if row is None:
         raise Problem(404, "No such room.")
-    room, role, count = rows[0]
-    return _view(room, role, count)
+    return dict(row._mapping)
 
 
 def _owned(room_id: int, user_id: int) -> Room:
@@ -137,17 +130,10 @@ def join(*, user_id: int, code: str) -> dict:
 
 def members(*, room_id: int, user_id: int) -> list[dict]:
     """The members of a room, owner first (members only)."""
-    get(room_id=room_id, user_id=user_id)
-    rows = db.session.execute(
-        select(Membership, User.username)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.room_id == room_id)
-        .order_by((Membership.role == OWNER).desc(), Membership.joined_at, Membership.user_id)
-    ).all()
-    return [
-        {"user_id": m.user_id, "username": username, "role": m.role, "joined_at": m.joined_at}
-        for m, username in rows
-    ]
+    rows = [dict(row._mapping) for row in db.session.execute(_MEMBERS_OF, {"room": room_id})]
+    if not any(row["user_id"] == user_id for row in rows):
+        raise Problem(404, "No such room.")
+    return rows
 
 
 def role_of(*, room_id: int, user_id: int) -> str | None:
