@@ -67,6 +67,13 @@ def targets(result: dict) -> list[dict]:
             "x",
         ),
         (
+            "change check CPU/req <= 1/3 of a board open's, per request (the full read a client polls instead of)",
+            cpu_ratio("change_check", "board_open"),
+            "<=",
+            1 / 3,
+            "x",
+        ),
+        (
             "change check CPU/req <= 1/3 of an uncached board read's",
             cpu_ratio("change_check", "board_read_uncached"),
             "<=",
