@@ -67,7 +67,6 @@ if stored == nil or stored < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 end
 """
-_scripts: dict[int, object] = {}
 
 
 def publish_counter(key: str, value: int, load, timeout: int = ANSWER_TTL) -> None:
@@ -79,10 +78,8 @@ def publish_counter(key: str, value: int, load, timeout: int = ANSWER_TTL) -> No
     if client is None:
         publish(key, load, timeout, value=value)
         return
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(_KEEP_GREATER)
-    script(keys=[backend._get_prefix() + key], args=[value, timeout])
+    # Sent by its SHA-1 (EVALSHA), loaded on the first call that finds Redis without it.
+    client.register_script(_KEEP_GREATER)(keys=[backend._get_prefix() + key], args=[value, timeout])
 
 
 def publish(key: str, load, timeout: int = ANSWER_TTL, rounds: int = 4, value=None) -> None:
