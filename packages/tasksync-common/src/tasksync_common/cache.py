@@ -7,12 +7,15 @@ a membership change or a revoked token must be seen by every worker on the very 
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 from flask_caching import Cache
 
 from .config import Settings
 
 cache = Cache()
+log = logging.getLogger(__name__)
 
 NOT_MEMBER = "-"  # cached answer for "this user is not in this room"
 REVOKED = "0"
@@ -24,6 +27,7 @@ ANSWER_TTL = 300
 def init_app(app: Flask, settings: Settings) -> None:
     """Point the cache at Redis when REDIS_URL is set, else at files under the data folder."""
     if settings.redis_url:
+        _answer_outages(app)
         config = {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": settings.redis_url,
@@ -38,6 +42,23 @@ def init_app(app: Flask, settings: Settings) -> None:
     config["CACHE_DEFAULT_TIMEOUT"] = ANSWER_TTL
     config.update({k: v for k, v in app.config.items() if k.startswith("CACHE_")})
     cache.init_app(app, config=config)
+
+
+def _answer_outages(app: Flask) -> None:
+    """While Redis cannot be reached, a request that needs it is a 503 with Retry-After, not a
+    500. Writes read the cache (token state, membership) before they write, so during an
+    outage they are refused before they start."""
+    from redis.exceptions import ConnectionError as Unreachable
+    from redis.exceptions import TimeoutError as TooSlow
+
+    from .problems import problem_response
+
+    def unavailable(error):
+        log.warning("shared cache unavailable: %s", error.__class__.__name__)
+        return problem_response(503, "The shared cache is unavailable; try again shortly.", headers={"Retry-After": "2"})
+
+    app.register_error_handler(Unreachable, unavailable)
+    app.register_error_handler(TooSlow, unavailable)
 
 
 def member_key(room_id: int, user_id: int) -> str:
