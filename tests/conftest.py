@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 
 import pytest
@@ -10,6 +11,14 @@ import requests
 
 from tools.databases import postgres_base_url
 from tools.stack import private_stack
+
+
+def wait_until(check, seconds=30):
+    """Poll ``check`` until it is true; fail the test when it is not within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the condition did not come true in time"
+        time.sleep(0.2)
 
 
 def _backends():

@@ -4,6 +4,8 @@ import json
 import time
 import uuid
 
+from tests.conftest import wait_until
+
 
 def _lines(stack, service):
     return [json.loads(line) for line in (stack.log_dir / f"{service}.log").read_text().splitlines() if line.startswith("{")]
@@ -49,12 +51,12 @@ def test_an_access_line_names_the_request_and_its_answer(stack, new_client):
     request_id = f"access-{uuid.uuid4().hex}"
     response = person.get("/api/v1/users/me?probe=1", headers={"X-Request-ID": request_id, "User-Agent": "probe/1.0"})
     assert response.status_code == 200
-    deadline = time.monotonic() + 5  # a worker writes its access line just after answering
-    while True:
-        found = [l for l in _lines(stack, "gateway") if l.get("request_id") == request_id and l["logger"] == "gunicorn.access"]
-        if found or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
+
+    def access_lines():
+        return [l for l in _lines(stack, "gateway") if l.get("request_id") == request_id and l["logger"] == "gunicorn.access"]
+
+    wait_until(access_lines, seconds=5)  # a worker writes its access line just after answering
+    found = access_lines()
     assert len(found) == 1
     line = found[0]
     assert line["message"] == "GET /api/v1/users/me 200"

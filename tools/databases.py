@@ -18,6 +18,16 @@ def in_ci() -> bool:
     return os.environ.get("CI") == "true"
 
 
+def missing(message: str):
+    """A test's prerequisite (a browser, a server program) is absent: a failure in CI, where
+    everything must run, and a skip on a developer's machine."""
+    if in_ci():
+        raise RuntimeError(message)
+    import pytest  # only the tests call this; the bench imports this module too
+
+    pytest.skip(message)
+
+
 @contextmanager
 def admin_connection(server_url: str):
     """An autocommit connection to the server, for CREATE and DROP DATABASE; no pool, so it

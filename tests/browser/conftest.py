@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from tests.browser.people import PASSWORD, Person, unique
 from tests.conftest import running_stack
-from tools.databases import in_ci
+from tools.databases import missing
 
 CHROMIUM = os.environ.get("TASKSYNC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,10 +53,7 @@ def stack(tmp_path_factory):
 def browser() -> Browser:
     """One Chromium for the whole session; each test gets its own contexts."""
     if not Path(CHROMIUM).exists():
-        message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if in_ci():
-            raise RuntimeError(message)
-        pytest.skip(message)
+        missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import Client, running_stack
+from tests.conftest import Client, running_stack, wait_until
 
 TIMEOUT = 2  # TASKSYNC_SERVICE_TIMEOUT of this stack
 
@@ -32,13 +32,6 @@ def timed(call):
     started = time.monotonic()
     response = call()
     return response, time.monotonic() - started
-
-
-def wait_until(check, seconds=30):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the condition did not come true in time"
-        time.sleep(0.2)
 
 
 def test_dead_tasks_service(stack, team):

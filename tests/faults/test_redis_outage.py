@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 
 import pytest
 import redis
 
-from tests.conftest import Client
-from tools.databases import in_ci
+from tests.conftest import Client, wait_until
+from tools.databases import missing
 from tools.stack import free_port, private_stack
 
 
@@ -49,20 +48,11 @@ class RedisServer:
         self.process.wait(timeout=10)
 
 
-def wait_until(check, seconds=20):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the condition did not come true in time"
-        time.sleep(0.1)
-
-
 @pytest.fixture(scope="module")
 def redis_server(tmp_path_factory):
     binary = shutil.which("redis-server")
     if binary is None:
-        if in_ci():
-            raise RuntimeError("CI needs redis-server for the Redis outage test")
-        pytest.skip("redis-server is not installed")
+        missing("redis-server is not installed (apt-get install redis-server)")
     server = RedisServer(binary, tmp_path_factory.mktemp("redis"))
     server.start()
     yield server
