@@ -35,10 +35,7 @@ class AccessLogger(glogging.Logger):
     def access(self, resp, req, environ, request_time):
         if not self.access_log_enabled:
             return
-        status = resp.status
-        if isinstance(status, str):
-            status = status.split(None, 1)[0]
-        status = int(status) if str(status).isdigit() else status
+        status = resp.status_code  # gunicorn's number for the status line the app gave
         method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
         request_id = next((value for name, value in resp.headers if name.lower() == "x-request-id"), None)
         fields = {

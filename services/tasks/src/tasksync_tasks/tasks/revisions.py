@@ -42,9 +42,7 @@ def bump(room_id: int) -> int:
 
 def _load(room_id: int) -> int:
     revision = db.session.execute(_READ, {"room": room_id}).scalar()
-    # End the read so the next one sees newer commits; a commit, unlike a rollback, leaves the
-    # request's objects (the task just written) loaded.
-    db.session.commit()
+    db.session.commit()  # end the read, so that the next one sees newer commits
     return revision or 0
 
 
