@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
-from tasksync_common.config import database_url
 
+from tasksync_common.config import database_url
 from tools.databases import admin_connection, in_ci, temporary_postgres_database, temporary_redis_prefix
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -27,7 +27,7 @@ def write_png(result: dict, path: Path) -> None:
     top.bar(positions, rps, color=colours)
     top.axhline(reference, color="#555555", linestyle="--", linewidth=1, label=f"reference ({reference:,.0f} req/s)")
     top.axhline(0.75 * reference, color="#c0392b", linestyle=":", linewidth=1, label="target: 0.75x reference")
-    for x, value in zip(positions, rps):
+    for x, value in zip(positions, rps, strict=True):
         top.annotate(f"{value:,.0f}", (x, value), ha="center", va="bottom", fontsize=8)
     top.set_ylabel("requests per second")
     top.legend(loc="upper right", fontsize=8)

@@ -8,12 +8,12 @@ wrk's; the report says so whenever it ran.
 from __future__ import annotations
 
 import http.client
-from abc import ABC, abstractmethod
 import json
 import math
 import random
 import threading
 import time
+from abc import ABC, abstractmethod
 from urllib.parse import urlsplit
 
 from .load import LoadData, LoadResult
@@ -43,7 +43,8 @@ class Driver(ABC):
         """The next request: method, path, headers, body."""
 
     def seen(self, status: int, body: bytes) -> None:
-        """An answer arrived (for the writers: acknowledged writes)."""
+        """An answer arrived (for the writers: acknowledged writes); readers ignore it."""
+        return None
 
 
 class BoardRead(Driver):

@@ -7,6 +7,7 @@ every 0.25 s; the peak per process is reported.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -52,10 +53,8 @@ def _tree(pid: int) -> list[int]:
 def _processes(pids) -> list[psutil.Process]:
     found = []
     for pid in pids:
-        try:
+        with contextlib.suppress(psutil.Error):  # ended meanwhile
             found.append(psutil.Process(pid))
-        except psutil.Error:  # ended meanwhile
-            pass
     return found
 
 

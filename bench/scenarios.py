@@ -43,9 +43,7 @@ SCENARIOS = (
 
 
 def label(scenario: Scenario, spec: Spec) -> str:
-    return scenario.label.format(
-        regular=spec.tasks_per_room, large=min(spec.big_rooms), largest=max(spec.big_rooms)
-    )
+    return scenario.label.format(regular=spec.tasks_per_room, large=min(spec.big_rooms), largest=max(spec.big_rooms))
 
 
 def room_ids(scenario: Scenario, spec: Spec) -> list[int]:
@@ -95,7 +93,10 @@ def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
             local.session.trust_env = False  # loopback only: never a proxy from the environment
         response = local.session.get(
             f"{base_url}/api/v1/rooms/{room}/tasks{query}",
-            headers={"Authorization": f"Bearer {tokens[member]}", "Accept": "application/json, application/problem+json"},
+            headers={
+                "Authorization": f"Bearer {tokens[member]}",
+                "Accept": "application/json, application/problem+json",
+            },
             timeout=30,
         )
         if response.status_code != 200 or not response.headers.get("ETag"):
@@ -109,4 +110,4 @@ def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
         return read(room, members[0], "?limit=200")  # a page is the room's, whoever reads it
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(spec.room_ids, pool.map(board, spec.room_ids)))
+        return dict(zip(spec.room_ids, pool.map(board, spec.room_ids), strict=True))

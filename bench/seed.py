@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+
 from tasksync_common.config import database_url
 
 from .dataset import PASSWORD, Spec
@@ -209,7 +210,7 @@ def _rooms(spec: Spec):
     codes: set[str] = set()
     while len(codes) < len(spec.all_room_ids):
         codes.add(new_code())
-    for room_id, code in zip(spec.all_room_ids, sorted(codes)):
+    for room_id, code in zip(spec.all_room_ids, sorted(codes), strict=True):
         size = spec.task_count(room_id)
         yield {
             "id": room_id,

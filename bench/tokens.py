@@ -51,9 +51,10 @@ def tokens(base_url: str, spec: Spec, dataset_id: str, saved: Path | None) -> tu
     user_ids = range(1, spec.users + 1)
     # Two cores: argon2 (~50 ms a login) keeps both busy with a few logins at once.
     with ThreadPoolExecutor(max_workers=4) as pool:
-        valid = dict(zip(candidates, pool.map(lambda t: _works(base_url, t["token"]), candidates.values())))
+        answers = pool.map(lambda t: _works(base_url, t["token"]), candidates.values())
+        valid = dict(zip(candidates, answers, strict=True))
         missing = [u for u in user_ids if not valid.get(u)]
-        fresh = dict(zip(missing, pool.map(lambda u: _log_in(base_url, spec.username(u)), missing)))
+        fresh = dict(zip(missing, pool.map(lambda u: _log_in(base_url, spec.username(u)), missing), strict=True))
     entries = {u: candidates[u] for u in user_ids if valid.get(u)} | fresh
     if saved:
         saved.parent.mkdir(parents=True, exist_ok=True)

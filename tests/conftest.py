@@ -70,14 +70,14 @@ class Client:
     def delete(self, path, **kwargs):
         return self.request("DELETE", path, **kwargs)
 
-    def sign_up(self, username: str | None = None, password: str = "correct horse battery") -> "Client":
+    def sign_up(self, username: str | None = None, password: str = "correct horse battery") -> Client:
         """Register a fresh user and log in as them."""
         username = username or f"user_{uuid.uuid4().hex[:12]}"
         response = self.post("/api/v1/auth/register", json={"username": username, "password": password})
         assert response.status_code == 201, response.text
         return self.log_in(username, password)
 
-    def log_in(self, username: str, password: str) -> "Client":
+    def log_in(self, username: str, password: str) -> Client:
         response = self.post("/api/v1/auth/login", json={"username": username, "password": password})
         assert response.status_code == 200, response.text
         self.token = response.json()["access_token"]

@@ -8,7 +8,9 @@ from tests.conftest import wait_until
 
 
 def _lines(stack, service):
-    return [json.loads(line) for line in (stack.log_dir / f"{service}.log").read_text().splitlines() if line.startswith("{")]
+    return [
+        json.loads(line) for line in (stack.log_dir / f"{service}.log").read_text().splitlines() if line.startswith("{")
+    ]
 
 
 def test_a_request_id_is_followed_through_every_service(stack, new_client):
@@ -23,7 +25,11 @@ def test_a_request_id_is_followed_through_every_service(stack, new_client):
     assert response.headers["X-Request-ID"] == request_id
     deadline = time.monotonic() + 5
     while True:
-        seen = {s for s in ("gateway", "tasks", "rooms") if any(l.get("request_id") == request_id for l in _lines(stack, s))}
+        seen = {
+            s
+            for s in ("gateway", "tasks", "rooms")
+            if any(line.get("request_id") == request_id for line in _lines(stack, s))
+        }
         if seen == {"gateway", "tasks", "rooms"} or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -33,7 +39,7 @@ def test_a_request_id_is_followed_through_every_service(stack, new_client):
 def test_every_log_line_is_json_naming_its_service(stack, new_client):
     new_client()
     for service in ("gateway", "rooms", "tasks"):
-        raw = [l for l in (stack.log_dir / f"{service}.log").read_text().splitlines() if l.strip()]
+        raw = [line for line in (stack.log_dir / f"{service}.log").read_text().splitlines() if line.strip()]
         assert raw, service
         for line in raw:
             record = json.loads(line)
@@ -53,7 +59,11 @@ def test_an_access_line_names_the_request_and_its_answer(stack, new_client):
     assert response.status_code == 200
 
     def access_lines():
-        return [l for l in _lines(stack, "gateway") if l.get("request_id") == request_id and l["logger"] == "gunicorn.access"]
+        return [
+            line
+            for line in _lines(stack, "gateway")
+            if line.get("request_id") == request_id and line["logger"] == "gunicorn.access"
+        ]
 
     wait_until(access_lines, seconds=5)  # a worker writes its access line just after answering
     found = access_lines()

@@ -91,7 +91,7 @@ class Stack:
                 raise TimeoutError(f"TaskSync did not become ready: {pending[0]} does not answer")
             time.sleep(0.2)
 
-    def start(self, timeout: float = 90) -> "Stack":
+    def start(self, timeout: float = 90) -> Stack:
         """Start all three services and wait until they serve."""
         for name in SERVICES:
             self.start_service(name)

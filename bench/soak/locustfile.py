@@ -35,7 +35,9 @@ def _write_ledger(environment, **_):
     path = os.environ.get("SOAK_LEDGER")
     if path:
         with open(path, "w") as file:
-            json.dump({"tasks": LEDGER, "rooms": ROOM_CODES, "server_errors": SERVER_ERRORS, "violations": VIOLATIONS}, file)
+            json.dump(
+                {"tasks": LEDGER, "rooms": ROOM_CODES, "server_errors": SERVER_ERRORS, "violations": VIOLATIONS}, file
+            )
 
 
 def _acknowledge(task_body: dict, deleted: bool = False) -> None:

@@ -70,9 +70,11 @@ class PageProblems:
         page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
         page.on(
             "console",
-            lambda message: self.errors.append(f"console: {message.text}")
-            if message.type == "error" and re.search(r"Content Security Policy|Uncaught", message.text)
-            else None,
+            lambda message: (
+                self.errors.append(f"console: {message.text}")
+                if message.type == "error" and re.search(r"Content Security Policy|Uncaught", message.text)
+                else None
+            ),
         )
 
 
@@ -124,7 +126,8 @@ def person(new_context, api, stack):
         if via == "api":
             answers: list[str] = []
             someone.page.on(
-                "response", lambda r: answers.append(f"{r.request.method} {r.url} {r.status}") if "/api/" in r.url else None
+                "response",
+                lambda r: answers.append(f"{r.request.method} {r.url} {r.status}") if "/api/" in r.url else None,
             )
             someone.open("/#/rooms")
             heading = someone.page.get_by_role("heading", level=1)
@@ -140,6 +143,7 @@ def person(new_context, api, stack):
 @pytest.fixture
 def api(stack):
     """Direct calls to the public API, for quick set-up that the test is not about."""
+
     class Api:
         def __init__(self):
             self.session = requests.Session()

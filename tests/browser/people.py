@@ -25,7 +25,7 @@ class Person:
         self.token: str | None = None  # set when signed up through the API
         self.user_id: int | None = None
 
-    def open(self, path: str = "/") -> "Person":
+    def open(self, path: str = "/") -> Person:
         self.page.goto(path)
         return self
 
@@ -33,14 +33,14 @@ class Person:
         self.page.get_by_label("Username", exact=True).fill(username or self.username)
         self.page.get_by_label("Password", exact=True).fill(password)
 
-    def sign_up(self) -> "Person":
+    def sign_up(self) -> Person:
         self.open("/#/login")
         self.fill_credentials()
         self.page.get_by_role("button", name="Sign up", exact=True).click()
         expect(self.page.get_by_role("heading", level=1)).to_have_text("Your rooms")
         return self
 
-    def log_in(self, password: str = PASSWORD) -> "Person":
+    def log_in(self, password: str = PASSWORD) -> Person:
         self.fill_credentials(password=password)
         self.page.get_by_role("button", name="Log in", exact=True).click()
         return self
@@ -89,7 +89,10 @@ def serious_violations(page: Page) -> list[str]:
     results = Axe().run(page)
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:5])
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:5]
+        )
         for violation in results.response["violations"]
         if violation["impact"] in ("serious", "critical")
     ]

@@ -146,4 +146,3 @@ def test_unknown_address_says_so(person):
     expect(heading(alice.page)).to_have_text("Page not found")
     alice.page.get_by_role("link", name="Go to your rooms").click()
     expect(heading(alice.page)).to_have_text("Your rooms")
-

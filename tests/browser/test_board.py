@@ -130,9 +130,11 @@ def test_the_board_polls_with_etags_and_pauses_while_hidden(person, api):
     page.on("request", lambda request: sent.append(request.url) if LIST.search(request.url) else None)
     page.on(
         "response",
-        lambda response: answered.append((response.request.headers.get("if-none-match"), response.status))
-        if LIST.search(response.url)
-        else None,
+        lambda response: (
+            answered.append((response.request.headers.get("if-none-match"), response.status))
+            if LIST.search(response.url)
+            else None
+        ),
     )
     page.goto(f"/#/rooms/{room['id']}")
     expect(alice.task("Watched")).to_be_visible()

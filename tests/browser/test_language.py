@@ -19,7 +19,9 @@ Promise.all([import('/assets/js/i18n/en.js'), import('/assets/js/i18n/uk.js')]).
     };
     collect(document);
     return {en: shape(en), uk: shape(uk), used: [...used],
-            same: Object.keys(en.default).filter((key) => typeof en.default[key] === 'string' && en.default[key] === uk.default[key]).map((key) => en.default[key])};
+            same: Object.keys(en.default)
+                .filter((key) => typeof en.default[key] === 'string' && en.default[key] === uk.default[key])
+                .map((key) => en.default[key])};
 })
 """
 

@@ -16,8 +16,18 @@ CODE = re.compile(r"^[A-Z0-9]{9}$")
 USER_KEYS = {"id", "username", "created_at"}
 ROOM_KEYS = {"id", "name", "code", "owner_id", "role", "member_count", "created_at"}
 MEMBER_KEYS = {"user_id", "username", "role", "joined_at"}
-TASK_KEYS = {"id", "room_id", "user_id", "created_by", "title", "description", "status", "version", "created_at",
-             "updated_at"}
+TASK_KEYS = {
+    "id",
+    "room_id",
+    "user_id",
+    "created_by",
+    "title",
+    "description",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+}
 
 
 def unique(prefix: str = "u") -> str:
@@ -36,8 +46,12 @@ def media_type(response) -> str:
 
 def ok(response, status: int = 200):
     """Assert a successful JSON response with exactly ``status``; return its body."""
-    assert response.status_code == status, (response.request.method, response.request.url, response.status_code,
-                                            response.text[:500])
+    assert response.status_code == status, (
+        response.request.method,
+        response.request.url,
+        response.status_code,
+        response.text[:500],
+    )
     if status == 204:
         assert response.content == b""
         return None
@@ -47,8 +61,12 @@ def ok(response, status: int = 200):
 
 def problem(response, status: int, *fields: str) -> dict:
     """Assert an RFC 9457 problem document with ``status``; with ``fields``, exactly those are named."""
-    assert response.status_code == status, (response.request.method, response.request.url, response.status_code,
-                                            response.text[:500])
+    assert response.status_code == status, (
+        response.request.method,
+        response.request.url,
+        response.status_code,
+        response.text[:500],
+    )
     assert media_type(response) == "application/problem+json", response.headers.get("Content-Type")
     body = response.json()
     assert isinstance(body, dict), body

@@ -39,8 +39,14 @@ def people(stack):
     gone = make_room(owner)
     gone_task = make_task(owner, gone["id"])
     ok(owner.delete(f"/api/v1/rooms/{gone['id']}"), 204)
-    return {"owner": owner, "member": member, "other": other, "outsider": outsider,
-            "gone": gone, "gone_task": gone_task}
+    return {
+        "owner": owner,
+        "member": member,
+        "other": other,
+        "outsider": outsider,
+        "gone": gone,
+        "gone_task": gone_task,
+    }
 
 
 @pytest.fixture
@@ -55,8 +61,14 @@ def scene(people):
 
 
 def fill(path: str, people, caller, room_id: int, task_id: int) -> str:
-    return path.format(room=room_id, task=task_id, member=people["member"].user["id"], owner=people["owner"].user["id"],
-                       other=people["other"].user["id"], caller=caller.user["id"])
+    return path.format(
+        room=room_id,
+        task=task_id,
+        member=people["member"].user["id"],
+        owner=people["owner"].user["id"],
+        other=people["other"].user["id"],
+        caller=caller.user["id"],
+    )
 
 
 def assert_intact(people, room, task):

@@ -81,8 +81,13 @@ def test_register_accepts_password_length_bounds(anonymous, length):
 
 @pytest.mark.parametrize(
     "password",
-    [pytest.param("a" * 7, id="7-chars"), pytest.param("a" * 129, id="129-chars"), pytest.param("", id="empty"),
-     pytest.param(12345678, id="integer"), pytest.param(None, id="null")],
+    [
+        pytest.param("a" * 7, id="7-chars"),
+        pytest.param("a" * 129, id="129-chars"),
+        pytest.param("", id="empty"),
+        pytest.param(12345678, id="integer"),
+        pytest.param(None, id="null"),
+    ],
 )
 def test_register_rejects_invalid_passwords(anonymous, password):
     username = unique()

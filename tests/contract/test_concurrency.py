@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pytest
 
@@ -44,16 +45,21 @@ def in_parallel(stack, token: str | None, calls):
         return list(pool.map(run, calls))
 
 
+def _patch(url, body, headers, client):
+    return client.patch(url, json=body, headers=headers)
+
+
+def _post(url, body, client):
+    return client.post(url, json=body)
+
+
 def test_parallel_patches_with_one_if_match_one_wins(stack, people):
     owner, member = people
     room = make_room(owner)
     join(member, room)
     task = make_task(owner, room["id"])
     url = f"/api/v1/rooms/{room['id']}/tasks/{task['id']}"
-    calls = [
-        (lambda n: lambda c: c.patch(url, json={"title": f"writer {n}"}, headers={"If-Match": etag(1)}))(n)
-        for n in range(8)
-    ]
+    calls = [partial(_patch, url, {"title": f"writer {n}"}, {"If-Match": etag(1)}) for n in range(8)]
     responses = in_parallel(stack, member.token, calls)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [412] * 7, statuses
@@ -68,11 +74,11 @@ def test_parallel_patches_with_one_if_match_one_wins(stack, people):
 
 
 def test_parallel_patches_without_if_match_lose_no_version(stack, people):
-    owner, member = people
+    owner, _member = people
     room = make_room(owner)
     task = make_task(owner, room["id"])
     url = f"/api/v1/rooms/{room['id']}/tasks/{task['id']}"
-    calls = [(lambda n: lambda c: c.patch(url, json={"description": f"edit {n}"}))(n) for n in range(8)]
+    calls = [partial(_patch, url, {"description": f"edit {n}"}, {}) for n in range(8)]
     responses = in_parallel(stack, owner.token, calls)
     assert [r.status_code for r in responses] == [200] * 8, [r.text for r in responses]
     for response in responses:  # each answer is a real state of the task, no older than the first change
@@ -87,10 +93,7 @@ def test_parallel_creates_lose_nothing(stack, people):
     room = make_room(owner)
     join(member, room)
     titles = [f"parallel {n}" for n in range(30)]
-    calls = [
-        (lambda title: lambda c: c.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": title}))(title)
-        for title in titles
-    ]
+    calls = [partial(_post, f"/api/v1/rooms/{room['id']}/tasks", {"title": title}) for title in titles]
     responses = in_parallel(stack, member.token, calls)
     assert [r.status_code for r in responses] == [201] * 30, [r.text for r in responses if r.status_code != 201]
     created = {r.json()["id"]: r.json()["title"] for r in responses}
@@ -114,10 +117,7 @@ def test_parallel_joins_of_one_user_make_one_membership(stack, people):
 def test_parallel_registrations_of_one_name_in_different_cases(stack):
     name = unique("Race")
     variants = [name, name.lower(), name.upper(), name.swapcase(), name, name.lower()]
-    calls = [
-        (lambda v: lambda c: c.post("/api/v1/auth/register", json={"username": v, "password": PASSWORD}))(v)
-        for v in variants
-    ]
+    calls = [partial(_post, "/api/v1/auth/register", {"username": v, "password": PASSWORD}) for v in variants]
     responses = in_parallel(stack, None, calls)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201] + [409] * 5, [r.text for r in responses]

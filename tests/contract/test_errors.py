@@ -118,8 +118,15 @@ def test_every_body_route_answers_400(world, index, payload):
 @pytest.mark.parametrize("index", [0, 3, 7], ids=["register", "create-room", "patch-task"])
 @pytest.mark.parametrize(
     "content_type",
-    [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml",
-     "application/jsonx", "text/json"],
+    [
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/xml",
+        "application/jsonx",
+        "text/json",
+    ],
 )
 def test_body_that_is_not_application_json_is_415(world, index, content_type):
     owner, _, room, task = world
@@ -173,7 +180,7 @@ def test_body_over_1_mib_is_413(stack, world, index):
 def test_body_over_1_mib_without_content_length_is_413(stack, world):
     owner, _, room, task = world
     payload = oversized_json("title", 3 * MIB)
-    chunks = (payload[i:i + 65536] for i in range(0, len(payload), 65536))  # chunked transfer encoding
+    chunks = (payload[i : i + 65536] for i in range(0, len(payload), 65536))  # chunked transfer encoding
     client = fresh(stack, owner)
     problem(client.post(f"/api/v1/rooms/{room['id']}/tasks", data=chunks, headers=json_type()), 413)
     client.session.close()
@@ -202,8 +209,10 @@ def test_connection_still_works_after_413(stack, world):
     owner, _, room, _ = world
     host, port = stack.url.removeprefix("http://").rsplit(":", 1)
     body = oversized_json("name", 2 * MIB)
-    head = (f"POST /api/v1/rooms HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {owner.token}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
+    head = (
+        f"POST /api/v1/rooms HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {owner.token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
     with socket.create_connection((host, int(port)), timeout=30) as sock:
         with contextlib.suppress(OSError):  # the server may stop reading early; its answer is what counts
             sock.sendall(head + body)
@@ -213,8 +222,10 @@ def test_connection_still_works_after_413(stack, world):
             return
         time.sleep(0.5)  # let the server act on the connection as it means to
         with contextlib.suppress(OSError):
-            sock.sendall(f"GET /api/v1/rooms/{room['id']} HTTP/1.1\r\nHost: {host}\r\n"
-                         f"Authorization: Bearer {owner.token}\r\n\r\n".encode())
+            sock.sendall(
+                f"GET /api/v1/rooms/{room['id']} HTTP/1.1\r\nHost: {host}\r\n"
+                f"Authorization: Bearer {owner.token}\r\n\r\n".encode()
+            )
         status, _ = read_response(sock)
         assert status == 200, f"the connection was dropped without Connection: close (got {status})"
 
@@ -246,10 +257,23 @@ def read_response(sock) -> tuple[int | None, dict]:
 
 
 UNKNOWN_PATHS = [
-    "/api", "/api/", "/api/v1", "/api/v1/", "/api/v1/nothing", "/api/v2/rooms", "/api/v1/rooms/{room}/nothing",
-    "/api/v1/rooms/{room}/tasks/{task}/nothing", "/api/v1/rooms/abc", "/api/v1/rooms/{room}/tasks/abc",
-    "/api/v1/rooms/1.5", "/api/v1/rooms/-1", "/api/v1/rooms/{room}/members/abc", "/api/v1/users/1",
-    "/api/v1/users/me/nothing", "/api/v1/rooms/%2e%2e/users/me", "/api/v1/rooms/{room}/tasks/%2e%2e",
+    "/api",
+    "/api/",
+    "/api/v1",
+    "/api/v1/",
+    "/api/v1/nothing",
+    "/api/v2/rooms",
+    "/api/v1/rooms/{room}/nothing",
+    "/api/v1/rooms/{room}/tasks/{task}/nothing",
+    "/api/v1/rooms/abc",
+    "/api/v1/rooms/{room}/tasks/abc",
+    "/api/v1/rooms/1.5",
+    "/api/v1/rooms/-1",
+    "/api/v1/rooms/{room}/members/abc",
+    "/api/v1/users/1",
+    "/api/v1/users/me/nothing",
+    "/api/v1/rooms/%2e%2e/users/me",
+    "/api/v1/rooms/{room}/tasks/%2e%2e",
 ]
 
 
@@ -319,14 +343,38 @@ BAD_TEXT = [
 ]
 STRING_FIELDS = [
     # (id, method, path, valid base body, field, also reject BAD_TEXT)
-    ("register-username", "POST", "/api/v1/auth/register", {"username": "valid_{uid}", "password": "long enough"},
-     "username", True),
-    ("register-password", "POST", "/api/v1/auth/register", {"username": "valid_{uid}", "password": "long enough"},
-     "password", False),
-    ("password-new", "PUT", "/api/v1/users/me/password", {"current_password": "x" * 8, "new_password": "y" * 8},
-     "new_password", False),
-    ("password-current", "PUT", "/api/v1/users/me/password", {"current_password": "x" * 8, "new_password": "y" * 8},
-     "current_password", False),
+    (
+        "register-username",
+        "POST",
+        "/api/v1/auth/register",
+        {"username": "valid_{uid}", "password": "long enough"},
+        "username",
+        True,
+    ),
+    (
+        "register-password",
+        "POST",
+        "/api/v1/auth/register",
+        {"username": "valid_{uid}", "password": "long enough"},
+        "password",
+        False,
+    ),
+    (
+        "password-new",
+        "PUT",
+        "/api/v1/users/me/password",
+        {"current_password": "x" * 8, "new_password": "y" * 8},
+        "new_password",
+        False,
+    ),
+    (
+        "password-current",
+        "PUT",
+        "/api/v1/users/me/password",
+        {"current_password": "x" * 8, "new_password": "y" * 8},
+        "current_password",
+        False,
+    ),
     ("create-room", "POST", "/api/v1/rooms", {"name": "r"}, "name", True),
     ("rename-room", "PATCH", "/api/v1/rooms/{room}", {"name": "r"}, "name", True),
     ("join-code", "POST", "/api/v1/rooms/join", {"code": "AAAAAAAAA"}, "code", False),
@@ -401,23 +449,37 @@ def test_user_id_rejects_non_integers_with_422(world, method, path, base, value)
 
 @pytest.mark.parametrize(
     "username, password",
-    [("a\u0000b_user", "long enough"), ("\ud800user", "long enough"), ("someone", "pass\u0000word"),
-     ("someone", "\udfffpassword"), ("x" * 10_000, "long enough"), ("someone", "p" * 10_000)],
+    [
+        ("a\u0000b_user", "long enough"),
+        ("\ud800user", "long enough"),
+        ("someone", "pass\u0000word"),
+        ("someone", "\udfffpassword"),
+        ("x" * 10_000, "long enough"),
+        ("someone", "p" * 10_000),
+    ],
     ids=["nul-username", "surrogate-username", "nul-password", "surrogate-password", "long-username", "long-password"],
 )
 def test_login_with_strange_strings_is_not_a_500(anonymous, username, password):
-    response = anonymous.post("/api/v1/auth/login", data=json.dumps({"username": username, "password": password}),
-                              headers=json_type())
+    response = anonymous.post(
+        "/api/v1/auth/login", data=json.dumps({"username": username, "password": password}), headers=json_type()
+    )
     assert response.status_code in (401, 422), response.text
     problem(response, response.status_code)
 
 
 STRANGE_IDS = [
-    "/api/v1/rooms/99999999999999999999999", "/api/v1/rooms/{room}/tasks/99999999999999999999999",
-    "/api/v1/rooms/9223372036854775808", "/api/v1/rooms/{room}/tasks/9223372036854775808",
-    "/api/v1/rooms/2147483648", "/api/v1/rooms/0", "/api/v1/rooms/99999999999999999999999/tasks",
-    "/api/v1/rooms/99999999999999999999999/members", "/api/v1/rooms/{room}/members/99999999999999999999999",
-    "/api/v1/rooms/%00", "/api/v1/rooms/%ED%A0%80", "/api/v1/rooms/%FF",
+    "/api/v1/rooms/99999999999999999999999",
+    "/api/v1/rooms/{room}/tasks/99999999999999999999999",
+    "/api/v1/rooms/9223372036854775808",
+    "/api/v1/rooms/{room}/tasks/9223372036854775808",
+    "/api/v1/rooms/2147483648",
+    "/api/v1/rooms/0",
+    "/api/v1/rooms/99999999999999999999999/tasks",
+    "/api/v1/rooms/99999999999999999999999/members",
+    "/api/v1/rooms/{room}/members/99999999999999999999999",
+    "/api/v1/rooms/%00",
+    "/api/v1/rooms/%ED%A0%80",
+    "/api/v1/rooms/%FF",
 ]
 
 
@@ -434,8 +496,19 @@ def test_strange_ids_in_paths_are_404_or_405_never_500(world, method, path):
 
 @pytest.mark.parametrize(
     "query",
-    ["user_id=99999999999999999999999", "user_id=9223372036854775808", "user_id=-9223372036854775809",
-     "user_id=%00", "q=%00", "q=%ED%A0%80", "q=%FF", "q=%25_%5C", "status=%00", "limit=1e3", "cursor=%ED%A0%80"],
+    [
+        "user_id=99999999999999999999999",
+        "user_id=9223372036854775808",
+        "user_id=-9223372036854775809",
+        "user_id=%00",
+        "q=%00",
+        "q=%ED%A0%80",
+        "q=%FF",
+        "q=%25_%5C",
+        "status=%00",
+        "limit=1e3",
+        "cursor=%ED%A0%80",
+    ],
 )
 def test_strange_query_parameters_never_500(world, query):
     owner, _, room, _ = world

@@ -91,8 +91,13 @@ def test_tasks_service_down(degraded):
     assert ok(Client(stack.url).get("/healthz"))["status"] == "ok"
     base = f"/api/v1/rooms/{room['id']}/tasks"
     one = f"{base}/{task['id']}"
-    for method, path, body in [("GET", base, None), ("POST", base, {"title": "x"}), ("GET", one, None),
-                               ("PATCH", one, {"title": "y"}), ("DELETE", one, None)]:
+    for method, path, body in [
+        ("GET", base, None),
+        ("POST", base, {"title": "x"}),
+        ("GET", one, None),
+        ("PATCH", one, {"title": "y"}),
+        ("DELETE", one, None),
+    ]:
         problem(owner.request(method, path, **({"json": body} if body else {})), 503)
     # what does not need the tasks service still works
     assert ok(owner.get(f"/api/v1/rooms/{room['id']}"))["id"] == room["id"]
@@ -105,8 +110,12 @@ def test_rooms_service_down(degraded):
     assert ready.status_code == 503, ready.text
     assert "rooms" in ready.text
     assert ok(Client(stack.url).get("/healthz"))["status"] == "ok"
-    problem(Client(stack.url).post("/api/v1/auth/login", json={"username": owner.user["username"],
-                                                               "password": "correct horse battery"}), 503)
+    problem(
+        Client(stack.url).post(
+            "/api/v1/auth/login", json={"username": owner.user["username"], "password": "correct horse battery"}
+        ),
+        503,
+    )
     problem(owner.get("/api/v1/users/me"), 503)
     problem(owner.get("/api/v1/rooms"), 503)
     problem(owner.get(f"/api/v1/rooms/{room['id']}/members"), 503)

@@ -175,8 +175,11 @@ def test_join_unknown_code_is_404(stack):
     assert ok(client.get(ROOMS))["items"] == []
 
 
-@pytest.mark.parametrize("payload", [{}, {"code": None}, {"code": 123456789}, {"code": ["ABCDEFGHI"]}],
-                         ids=["missing", "null", "integer", "array"])
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"code": None}, {"code": 123456789}, {"code": ["ABCDEFGHI"]}],
+    ids=["missing", "null", "integer", "array"],
+)
 def test_join_validates_code_field(member, payload):
     problem(member.post(JOIN, json=payload), 422, "code")
 

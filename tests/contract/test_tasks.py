@@ -51,8 +51,12 @@ def test_create_with_defaults(room, member):
 
 
 def test_create_with_every_field(room, owner, member):
-    body = {"title": "Plan", "description": "Long\nmultiline ОПИС", "status": "in progress",
-            "user_id": member.user["id"]}
+    body = {
+        "title": "Plan",
+        "description": "Long\nmultiline ОПИС",
+        "status": "in progress",
+        "user_id": member.user["id"],
+    }
     task = ok(owner.post(tasks_url(room["id"]), json=body), 201)
     assert {k: task[k] for k in body} == body
     assert task["created_by"] == owner.user["id"]
@@ -117,8 +121,13 @@ def test_create_without_title_is_422(room, owner):
 
 
 def test_create_names_every_offending_field(room, owner):
-    problem(owner.post(tasks_url(room["id"]), json={"title": "", "status": "done", "description": 1}), 422,
-            "title", "status", "description")
+    problem(
+        owner.post(tasks_url(room["id"]), json={"title": "", "status": "done", "description": 1}),
+        422,
+        "title",
+        "status",
+        "description",
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,9 +180,18 @@ def test_patch_changes_fields_and_grows_version(room, owner, member):
         assert response.headers["ETag"] == etag(version)
     final = ok(owner.get(url))
     assert (final["title"], final["description"], final["status"], final["user_id"], final["version"]) == (
-        "New title", "", "completed", member.user["id"], 7)
+        "New title",
+        "",
+        "completed",
+        member.user["id"],
+        7,
+    )
     assert (final["id"], final["room_id"], final["created_by"], final["created_at"]) == (
-        task["id"], task["room_id"], owner.user["id"], task["created_at"])
+        task["id"],
+        task["room_id"],
+        owner.user["id"],
+        task["created_at"],
+    )
 
 
 @pytest.mark.parametrize("field, value", INVALID_FIELDS)
@@ -358,7 +376,7 @@ def test_cursor_yields_every_task_exactly_once(big_room, owner, limit):
 
 
 def test_cursor_keeps_filters(big_room, owner):
-    room, ids = big_room
+    room, _ids = big_room
     found = list_all_tasks(owner, room["id"], limit=3, q="TASK 1")
     assert [t["title"] for t in found] == [f"task {n:03}" for n in range(100, 120)]
 

@@ -78,4 +78,3 @@ def test_successful_joins_are_not_counted(stack):
     room = make_room(owner)
     for _ in range(21):
         ok(joiner.post(JOIN, json={"code": room["code"]}))
-

@@ -64,7 +64,7 @@ def _flip_signature(token: str) -> str:
     header, payload, signature = token.split(".")
     middle = len(signature) // 2
     flipped = "A" if signature[middle] != "A" else "B"
-    return ".".join([header, payload, signature[:middle] + flipped + signature[middle + 1:]])
+    return ".".join([header, payload, signature[:middle] + flipped + signature[middle + 1 :]])
 
 
 def _foreign_key(token: str) -> str:

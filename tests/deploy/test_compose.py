@@ -121,8 +121,11 @@ def test_secrets_come_from_the_environment_and_are_required(compose, root):
     text = (root / "docker-compose.yml").read_text()
     assert "${TASKSYNC_SECRET_KEY:?" in text
     assert "${POSTGRES_PASSWORD:?" in text
-    holders = {name for name, service in compose["services"].items()
-               if "TASKSYNC_SECRET_KEY" in (service.get("environment") or {})}
+    holders = {
+        name
+        for name, service in compose["services"].items()
+        if "TASKSYNC_SECRET_KEY" in (service.get("environment") or {})
+    }
     assert holders == {"rooms"}  # the only service that signs tokens
     for name, service in compose["services"].items():
         for key, value in (service.get("environment") or {}).items():
@@ -145,7 +148,8 @@ def test_every_setting_of_env_example_is_set_or_documented(compose, root):
     set_somewhere = set()
     for service in compose["services"].values():
         set_somewhere |= set(service.get("environment") or {})
-    comments = "\n".join(line for line in (root / "docker-compose.yml").read_text().splitlines()
-                         if line.lstrip().startswith("#"))
+    comments = "\n".join(
+        line for line in (root / "docker-compose.yml").read_text().splitlines() if line.lstrip().startswith("#")
+    )
     missing = [name for name in names if name not in set_somewhere and name not in comments]
     assert missing == []

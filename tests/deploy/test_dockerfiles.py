@@ -73,9 +73,14 @@ def test_final_stage_installs_only_the_builders_wheels():
 
 def test_builder_makes_wheels_of_the_pins_and_the_local_packages():
     runs = [arguments for name, arguments in _instructions(SHARED) if name == "RUN"]
-    assert any('pip wheel' in run and '-r "services/${SERVICE}/requirements.txt"' in run for run in runs)
-    assert any("pip wheel" in run and "--no-deps" in run and "packages/tasksync-common" in run
-               and '"services/${SERVICE}"' in run for run in runs)
+    assert any("pip wheel" in run and '-r "services/${SERVICE}/requirements.txt"' in run for run in runs)
+    assert any(
+        "pip wheel" in run
+        and "--no-deps" in run
+        and "packages/tasksync-common" in run
+        and '"services/${SERVICE}"' in run
+        for run in runs
+    )
 
 
 def test_final_stage_starts_boot_sh_with_a_health_check_on_port_8000():
@@ -103,8 +108,11 @@ def test_boot_script_execs_the_service(service):
 
 
 def test_dockerignore_sends_only_the_sources():
-    patterns = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
+    patterns = [
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert patterns[0] == "*"  # everything out: .git, .venv, var, bench/results, docs/screenshots, .env, ...
     assert {p for p in patterns if p.startswith("!")} == {"!packages/", "!services/"}
     assert {"**/tests/", "**/__pycache__/", "**/*.egg-info/", "**/var/", "**/.env"} <= set(patterns)

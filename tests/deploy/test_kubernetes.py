@@ -19,8 +19,9 @@ DATABASE_SERVICES = ("rooms", "tasks")
 
 
 def _manifest_files() -> list[str]:
-    return sorted(str(p.relative_to(KUBERNETES.parents[1])) for p in KUBERNETES.glob("*.yaml")
-                  if p.name != "kustomization.yaml")
+    return sorted(
+        str(p.relative_to(KUBERNETES.parents[1])) for p in KUBERNETES.glob("*.yaml") if p.name != "kustomization.yaml"
+    )
 
 
 def _objects(manifests, kind: str) -> dict[str, dict]:
@@ -175,7 +176,8 @@ def test_secret_placeholder_is_refused_in_production(manifests, tmp_path):
     from tasksync_rooms.tokens.signing import create_signer
 
     secret = _objects(manifests, "Secret")["tasksync-secrets"]["stringData"]["TASKSYNC_SECRET_KEY"]
-    settings = config.load({"TASKSYNC_ENV": "production", "TASKSYNC_SECRET_KEY": secret,
-                            "TASKSYNC_DATA_DIR": str(tmp_path)})
+    settings = config.load(
+        {"TASKSYNC_ENV": "production", "TASKSYNC_SECRET_KEY": secret, "TASKSYNC_DATA_DIR": str(tmp_path)}
+    )
     with pytest.raises(SystemExit):
         create_signer(settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from functools import partial
 
 import pytest
 import requests
@@ -86,7 +87,7 @@ def test_dead_rooms_service_fails_closed(stack, team):
     time.sleep(1.5)  # the tasks service probes the rooms service at most once a second
     try:
         for path in (f"/api/v1/rooms/{room['id']}", f"/api/v1/rooms/{room['id']}/tasks", "/api/v1/rooms"):
-            response, took = timed(lambda: person.get(path))
+            response, took = timed(partial(person.get, path))
             assert response.status_code == 503, path
             assert took < TIMEOUT + 1
         created, _ = timed(lambda: person.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": "no"}))

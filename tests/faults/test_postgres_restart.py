@@ -23,7 +23,9 @@ def restart_postgres() -> None:
     assert versions, "no PostgreSQL cluster found to restart"
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"],
-        check=True, capture_output=True, timeout=120,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 
@@ -75,6 +77,8 @@ def test_acknowledged_writes_survive_a_postgres_restart(tmp_path_factory):
             cursor = page["next_cursor"]
             if not cursor:
                 break
-        print(f"acknowledged {len(acknowledged)} writes ({before_restart} before the restart), "
-              f"{statuses.count(503)} answered 503, all {len(held & set(acknowledged))} found afterwards")
+        print(
+            f"acknowledged {len(acknowledged)} writes ({before_restart} before the restart), "
+            f"{statuses.count(503)} answered 503, all {len(held & set(acknowledged))} found afterwards"
+        )
         assert set(acknowledged) <= held

@@ -143,9 +143,14 @@ class World:
                 body.update(username=self.owner_name.swapcase(), password=PASSWORD)
             else:
                 body["username"] = f"fz_{uuid.uuid4().hex[:12]}_{body['username'][:40]}"
-        if path == "/api/v1/auth/register" and body is not None and isinstance(body.get("username"), str):
-            if aim and len(body["username"]) <= 60:
-                body["username"] += f"_{uuid.uuid4().hex[:8]}"  # usually fresh, so 201 rather than 409
+        if (
+            path == "/api/v1/auth/register"
+            and body is not None
+            and isinstance(body.get("username"), str)
+            and aim
+            and len(body["username"]) <= 60
+        ):
+            body["username"] += f"_{uuid.uuid4().hex[:8]}"  # usually fresh, so 201 rather than 409
         if path == "/api/v1/rooms/join" and body is not None and isinstance(body.get("code"), str):
             code = body["code"].strip().upper()
             if len(code) == 9 and code.isascii() and code.isalnum():
@@ -179,8 +184,9 @@ class World:
                 headers["If-None-Match"] = etag  # unchanged since: 304
 
     def _fresh_token(self, username: str, password: str) -> str:
-        return self._ok(self.session.post(self.base_url + "/api/v1/auth/login",
-                                          json={"username": username, "password": password}))["access_token"]
+        return self._ok(
+            self.session.post(self.base_url + "/api/v1/auth/login", json={"username": username, "password": password})
+        )["access_token"]
 
     def after(self, case, response) -> None:
         """Follow state the case changed: a new password means the changer logs in again."""
@@ -252,8 +258,12 @@ def test_the_run_reached_every_operation(world, stack, record_property, request)
     modes = collections.Counter()
     for (_, mode), count in world.cases.items():
         modes[mode] += count
-    record_property("schemathesis", f"[{stack.backend}] {total} cases over {len(world.statuses)} operations ("
-                    + ", ".join(f"{mode} {count}" for mode, count in sorted(modes.items())) + ")")
+    record_property(
+        "schemathesis",
+        f"[{stack.backend}] {total} cases over {len(world.statuses)} operations ("
+        + ", ".join(f"{mode} {count}" for mode, count in sorted(modes.items()))
+        + ")",
+    )
     assert total >= MIN_CASES, world.cases
     never = {op: dict(counts) for op, counts in world.statuses.items() if not any(200 <= s < 300 for s in counts)}
     assert not never, f"operations that never succeeded: {never}"

@@ -56,12 +56,17 @@ def test_membership_change_is_seen_by_every_worker_at_once(production):
 def test_failed_logins_are_counted_across_workers(production):
     username = Client(production.url).sign_up().user["username"]
     attempts = [
-        fresh(production, method="POST", path="/api/v1/auth/login", json={"username": username, "password": "wrong pass"})
+        fresh(
+            production, method="POST", path="/api/v1/auth/login", json={"username": username, "password": "wrong pass"}
+        )
         for _ in range(10)
     ]
     assert [a.status_code for a in attempts] == [401] * 10
     right = fresh(
-        production, method="POST", path="/api/v1/auth/login", json={"username": username, "password": "correct horse battery"}
+        production,
+        method="POST",
+        path="/api/v1/auth/login",
+        json={"username": username, "password": "correct horse battery"},
     )
     assert right.status_code == 429 and int(right.headers["Retry-After"]) > 0
     store = redis.Redis.from_url(redis_url())
@@ -77,8 +82,10 @@ def test_both_tasks_replicas_serve(production):
 
     def served(label):
         lines = (production.log_dir / f"{label}.log").read_text().splitlines()
-        records = [json.loads(l) for l in lines if l.startswith("{")]
-        return sum(1 for r in records if r.get("method") == "POST" and f"/rooms/{room['id']}/tasks" in (r.get("path") or ""))
+        records = [json.loads(line) for line in lines if line.startswith("{")]
+        return sum(
+            1 for r in records if r.get("method") == "POST" and f"/rooms/{room['id']}/tasks" in (r.get("path") or "")
+        )
 
     deadline = time.monotonic() + 5  # a worker writes its access line just after answering
     while served("tasks") + served("tasks-2") < 10 and time.monotonic() < deadline:
@@ -90,7 +97,9 @@ def test_both_tasks_replicas_serve(production):
 def test_a_restart_of_every_service_keeps_all_data(production):
     person = Client(production.url).sign_up()
     room = person.post("/api/v1/rooms", json={"name": "Durable"}).json()
-    created = [person.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": f"keep {i}"}).json()["id"] for i in range(5)]
+    created = [
+        person.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": f"keep {i}"}).json()["id"] for i in range(5)
+    ]
     for name in list(production.processes):
         production.stop_service(name)
     production.start_service("rooms")

@@ -77,7 +77,12 @@ def near_limit(length: int):
 
 
 edge_values = st.one_of(
-    near_limit(9), near_limit(80), near_limit(100), near_limit(128), near_limit(255), near_limit(10_000),
+    near_limit(9),
+    near_limit(80),
+    near_limit(100),
+    near_limit(128),
+    near_limit(255),
+    near_limit(10_000),
     st.sampled_from([*STATUSES, "Pending", "in_progress", " pending", "0", "1", "50", "200", "201", "-1", "1.0"]),
     st.integers(min_value=-2, max_value=MAX_ID + 2),
     st.sampled_from([0, 1, MAX_ID, MAX_ID + 1, 2**63, 1.0, 1.5, True, False, float("nan"), float("inf")]),

@@ -10,7 +10,6 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tasksync_rooms.rooms import codes
-
 from tests.properties.strategies import tricky_text, untimed
 
 CODE = re.compile(r"^[A-Z0-9]{9}$")
@@ -38,7 +37,7 @@ def test_normalize_is_idempotent(text):
 @untimed
 @given(well_formed, st.lists(st.booleans(), min_size=9, max_size=9), st.sampled_from(["", " ", "\t", " \n"]))
 def test_any_letter_case_and_surrounding_space_give_the_code(code, lower, space):
-    variant = "".join(c.lower() if flip else c for c, flip in zip(code, lower))
+    variant = "".join(c.lower() if flip else c for c, flip in zip(code, lower, strict=True))
     assert codes.normalize(space + variant + space) == code
     assert codes.is_well_formed(codes.normalize(variant))
 

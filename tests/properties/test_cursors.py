@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem
 from tasksync_tasks.tasks import cursors
-
 from tests.properties.strategies import any_text, tricky_text, untimed
 
 ids = st.integers(min_value=0, max_value=MAX_ID)

@@ -15,7 +15,6 @@ from tasksync_rooms.rooms.schemas import JoinIn, RoomIn
 from tasksync_rooms.users.schemas import Credentials, LoginIn, PasswordChangeIn, is_valid_username
 from tasksync_tasks.tasks.models import STATUSES
 from tasksync_tasks.tasks.schemas import TaskIn, TaskPatch, TaskQuery
-
 from tests.properties.strategies import edge_values, is_id, is_text, json_values, near_limit, tricky_text, untimed
 
 # (schema, field) -> what a loaded value must be

@@ -10,7 +10,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tasksync_tasks.tasks.models import STATUSES
-
 from tests.conftest import Client
 from tests.properties.strategies import edge_values, is_id, is_text, json_values, tricky_text
 
@@ -20,8 +19,10 @@ bodies = st.one_of(
     st.dictionaries(
         st.one_of(st.sampled_from(TASK_FIELDS), tricky_text), st.one_of(json_values, edge_values), max_size=5
     ),
-    st.fixed_dictionaries({"title": st.one_of(tricky_text, edge_values)},
-                          optional={name: st.one_of(json_values, edge_values) for name in TASK_FIELDS[1:]}),
+    st.fixed_dictionaries(
+        {"title": st.one_of(tricky_text, edge_values)},
+        optional={name: st.one_of(json_values, edge_values) for name in TASK_FIELDS[1:]},
+    ),
 )
 
 

@@ -8,7 +8,6 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tasksync_common.problems import PROBLEM_JSON, flatten_validation, problem_response
-
 from tests.properties.strategies import any_text, json_scalars, tricky_text, untimed
 
 errors_lists = st.lists(st.fixed_dictionaries({"field": any_text, "message": any_text}), max_size=3)

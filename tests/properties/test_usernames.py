@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from tasksync_rooms.users.schemas import is_valid_username
 from tasksync_rooms.users.service import username_key
-
 from tests.properties.strategies import tricky_char, untimed
 
 # What registration accepts: letters and digits of any script, ".", "_" and "-"; 3 to 80 of them.
@@ -24,7 +23,7 @@ def caseless(text: str) -> str:
 
 
 def case_variants(name: str, flips: list[bool]) -> set[str]:
-    mixed = "".join(c.upper() if up else c.lower() for c, up in zip(name, flips))
+    mixed = "".join(c.upper() if up else c.lower() for c, up in zip(name, flips, strict=False))
     return {name.upper(), name.lower(), name.title(), name.swapcase(), name.casefold(), mixed}
 
 

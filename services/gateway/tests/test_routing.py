@@ -29,8 +29,11 @@ def test_dot_segments_are_unsafe(path):
 
 def test_merge_unions_paths_and_schemas():
     rooms = {"openapi": "3.0.3", "paths": {"/a": {}}, "components": {"schemas": {"A": {}}}, "tags": [{"name": "Rooms"}]}
-    tasks = {"paths": {"/b": {}}, "components": {"schemas": {"B": {}}, "securitySchemes": {"BearerAuth": {}}},
-             "tags": [{"name": "Rooms"}, {"name": "Tasks"}]}
+    tasks = {
+        "paths": {"/b": {}},
+        "components": {"schemas": {"B": {}}, "securitySchemes": {"BearerAuth": {}}},
+        "tags": [{"name": "Rooms"}, {"name": "Tasks"}],
+    }
     merged = merge([rooms, tasks])
     assert {"/a", "/b", "/healthz", "/readyz"} <= set(merged["paths"])
     assert set(merged["components"]["schemas"]) == {"A", "B"}

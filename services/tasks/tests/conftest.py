@@ -8,7 +8,7 @@ import pytest
 
 from tasksync_common.cache import ACTIVE, NOT_MEMBER, cache, member_key, token_key
 from tasksync_tasks import create_app
-from tools.service_testing import backends, client, db, serving, service_app, signer, token_for  # noqa: F401
+from tools.service_testing import backends, client, db, service_app, serving, signer, token_for  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -16,9 +16,11 @@ def rooms_url(tmp_path_factory):
     """The real rooms service, serving in a thread: the tasks service needs its peer alive."""
     from tasksync_rooms import create_app as create_rooms_app
 
-    with service_app(create_rooms_app, "sqlite", tmp_path_factory.mktemp("rooms"), "rooms") as rooms:
-        with serving(rooms) as url:
-            yield url
+    with (
+        service_app(create_rooms_app, "sqlite", tmp_path_factory.mktemp("rooms"), "rooms") as rooms,
+        serving(rooms) as url,
+    ):
+        yield url
 
 
 @pytest.fixture(scope="session", params=backends())

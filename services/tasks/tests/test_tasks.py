@@ -124,9 +124,18 @@ def test_pages_cover_everything_once(client, alice):
     assert seen == created
 
 
-@pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=201", "limit"), ("limit=x", "limit"),
-                                          ("cursor=garbage!", "cursor"), ("cursor=" + cursors.encode(5)[:-2], "cursor"),
-                                          ("status=nope", "status"), ("user_id=abc", "user_id")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("limit=x", "limit"),
+        ("cursor=garbage!", "cursor"),
+        ("cursor=" + cursors.encode(5)[:-2], "cursor"),
+        ("status=nope", "status"),
+        ("user_id=abc", "user_id"),
+    ],
+)
 def test_bad_list_queries(client, alice, query, field):
     response = client.get(f"{TASKS}?{query}", headers=alice)
     assert response.status_code == 422

@@ -8,8 +8,8 @@ service asks the source of truth through ``token_state``.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from apiflask import HTTPTokenAuth
 from flask import current_app

@@ -55,7 +55,9 @@ def _answer_outages(app: Flask) -> None:
 
     def unavailable(error):
         log.warning("shared cache unavailable: %s", error.__class__.__name__)
-        return problem_response(503, "The shared cache is unavailable; try again shortly.", headers={"Retry-After": "2"})
+        return problem_response(
+            503, "The shared cache is unavailable; try again shortly.", headers={"Retry-After": "2"}
+        )
 
     app.register_error_handler(Unreachable, unavailable)
     app.register_error_handler(TooSlow, unavailable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -63,10 +64,8 @@ def init_app(app, db, migrate, url: str) -> None:
     @app.errorhandler(InterfaceError)
     def database_unavailable(error):
         log.warning("database unavailable: %s", error.__class__.__name__)
-        try:
+        with contextlib.suppress(Exception):  # the connection is already gone; nothing to undo
             db.session.rollback()
-        except Exception:  # the connection is already gone; nothing to undo
-            pass
         return problem_response(503, "The database is unavailable; try again shortly.")
 
     @app.get("/readyz")

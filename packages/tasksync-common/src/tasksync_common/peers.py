@@ -40,7 +40,9 @@ class RemoteKeys:
                     self._tried_at = time.monotonic()
             if kid not in self._keys and self._failed:
                 # Not knowing the keys is our failure, not the caller's: 503, never 401.
-                raise Problem(503, "Tokens cannot be checked right now; try again shortly.", headers={"Retry-After": "2"})
+                raise Problem(
+                    503, "Tokens cannot be checked right now; try again shortly.", headers={"Retry-After": "2"}
+                )
             return self._keys.get(kid)
 
     def _refresh(self) -> None:

@@ -82,9 +82,13 @@ def main(argv: list[str]) -> None:
     # buffer comes from the heap and stays there: a fixed threshold gives such blocks back.
     os.environ.setdefault("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=262144")
     command = [
-        sys.executable, "-m", "gunicorn",
-        "--config", "python:tasksync_common.gunicorn_config",
-        "--bind", bind_address(name, settings),
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:tasksync_common.gunicorn_config",
+        "--bind",
+        bind_address(name, settings),
         f"{module_name}:create_app()",
     ]
     os.execv(sys.executable, command)

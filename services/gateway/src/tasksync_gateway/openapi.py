@@ -18,7 +18,9 @@ GATEWAY_PATHS = {
         "get": {
             "tags": ["Health"],
             "summary": "The gateway process is up",
-            "responses": {"200": {"description": "Up", "content": {"application/json": {"schema": {"type": "object"}}}}},
+            "responses": {
+                "200": {"description": "Up", "content": {"application/json": {"schema": {"type": "object"}}}}
+            },
         }
     },
     "/readyz": {
@@ -27,7 +29,10 @@ GATEWAY_PATHS = {
             "summary": "Every service and database can serve",
             "responses": {
                 "200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}},
-                "503": {"description": "Something is not ready", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "503": {
+                    "description": "Something is not ready",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                },
             },
         }
     },
@@ -41,7 +46,9 @@ def merge(documents: list[dict]) -> dict:
         "info": {
             "title": "TaskSync API",
             "version": API_VERSION,
-            "description": "The public API of TaskSync, a planner for teams. All errors are RFC 9457 problem documents.",
+            "description": (
+                "The public API of TaskSync, a planner for teams. All errors are RFC 9457 problem documents."
+            ),
         },
         "servers": [{"url": "/"}],
         "tags": [],
@@ -55,8 +62,14 @@ def merge(documents: list[dict]) -> dict:
         known = {tag["name"] for tag in merged["tags"]}
         merged["tags"] += [tag for tag in document.get("tags", []) if tag["name"] not in known]
     merged["paths"] = dict(sorted(merged["paths"].items()))
-    used = {name for item in merged["paths"].values() for op in item.values() if isinstance(op, dict)
-            for requirement in op.get("security", []) for name in requirement}
+    used = {
+        name
+        for item in merged["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for requirement in op.get("security", [])
+        for name in requirement
+    }
     schemes = merged["components"]["securitySchemes"]
     merged["components"]["securitySchemes"] = {name: schemes[name] for name in schemes if name in used}
     return merged

@@ -18,7 +18,15 @@ bp = Blueprint("api", __name__)
 # Request headers a service needs; everything else stays at the gateway.
 FORWARDED_REQUEST_HEADERS = ("Authorization", "Content-Type", "If-Match", "If-None-Match", "Accept", "Accept-Language")
 # Response headers a client needs; hop-by-hop and server headers are the gateway's own.
-FORWARDED_RESPONSE_HEADERS = ("Content-Type", "ETag", "Location", "Retry-After", "WWW-Authenticate", "Allow", "Cache-Control")
+FORWARDED_RESPONSE_HEADERS = (
+    "Content-Type",
+    "ETag",
+    "Location",
+    "Retry-After",
+    "WWW-Authenticate",
+    "Allow",
+    "Cache-Control",
+)
 
 
 def forward(path: str) -> Response:

@@ -66,6 +66,7 @@ limit_failed_logins = limiter.limit(
     methods=["POST"],
 )
 
+
 def _failed_joins(limit, key_func):
     return limiter.limit(
         limit,

@@ -1,7 +1,8 @@
 """Rooms (teams) and who belongs to them."""
 
-from ..extensions import db
 from tasksync_common.timestamps import utcnow
+
+from ..extensions import db
 
 OWNER = "owner"
 MEMBER = "member"
@@ -10,7 +11,7 @@ MEMBER = "member"
 class Room(db.Model):
     __tablename__ = "rooms"
     # AUTOINCREMENT on SQLite: a deleted room's id is never handed to a new room.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (read once by SQLAlchemy)
 
     id = db.Column(db.Integer, primary_key=True)
     code = db.Column(db.String(9), nullable=False, unique=True)

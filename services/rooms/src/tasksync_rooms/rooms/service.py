@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -155,7 +157,7 @@ def _publish_roles(room_id: int, user_ids) -> None:
         return role or NOT_MEMBER
 
     for user_id in user_ids:
-        publish(member_key(room_id, user_id), lambda: load(user_id))
+        publish(member_key(room_id, user_id), functools.partial(load, user_id))
 
 
 def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 
@@ -21,7 +21,7 @@ def _signer():
 
 
 def _from_epoch(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, timezone.utc).replace(tzinfo=None)
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
 def issue(*, user_id: int) -> tuple[str, int]:

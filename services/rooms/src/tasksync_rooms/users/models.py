@@ -1,7 +1,8 @@
 """People who can sign in."""
 
-from ..extensions import db
 from tasksync_common.timestamps import utcnow
+
+from ..extensions import db
 
 
 class User(db.Model):

@@ -75,4 +75,3 @@ class TokenOut(Schema):
     token_type = String(required=True, metadata={"enum": ["Bearer"]})
     expires_in = Integer(required=True)
     user = Nested(UserOut, required=True)
-

@@ -1,7 +1,8 @@
 """Tasks, and a per-room revision that changes with every write (for cheap change checks)."""
 
-from ..extensions import db
 from tasksync_common.timestamps import utcnow
+
+from ..extensions import db
 
 STATUSES = ("pending", "in progress", "completed")
 

@@ -11,7 +11,6 @@ from tasksync_common.board_cache import revision_key
 from ..extensions import db
 from .models import RoomRevision
 
-
 # Plain SQL on the table, built once: no ORM bookkeeping on the write path.
 _REVISIONS = RoomRevision.__table__
 _INCREMENT = (

@@ -61,8 +61,9 @@ def list_tasks(room_id, query, headers):
     if headers.get("if_none_match") == etag:
         return "", 304, {"ETag": etag}
     # Already JSON (TaskPage), built once per revision: returned as it is.
-    return Response(service.page_json(room_id=room_id, query=query, etag=etag), mimetype="application/json",
-                    headers={"ETag": etag})
+    return Response(
+        service.page_json(room_id=room_id, query=query, etag=etag), mimetype="application/json", headers={"ETag": etag}
+    )
 
 
 @bp.get("/summary")
