@@ -3,6 +3,7 @@
 #   make test   install what is needed, then run the whole test suite
 #   make soak   32 people for 5 minutes: no 5xx, no lost write, flat memory
 #   make bench  TaskSync under load against a bare Flask app and pgbench: table, bench/results/
+#   make lint   static checks: ruff (lint and format) and the other checkers below
 #   make lock   re-pin the dependencies after editing a requirements.in
 
 PYTHON ?= python3
@@ -11,7 +12,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.toml | cksum | cut -d' ' -f1)
 UV := $(VENV)/bin/uv
 
-.PHONY: run test soak bench lock clean
+.PHONY: run test lint soak bench lock clean
+
+NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,11 +24,21 @@ $(STAMP): requirements-dev.txt services/*/pyproject.toml packages/*/pyproject.to
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The checkers from the npm registry (eslint, Spectral, Redocly, pa11y), pinned in package-lock.json.
+# Puppeteer (under pa11y) would fetch a browser of its own: the tests use Debian's chromium instead.
+$(NODE_STAMP): package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 run: $(STAMP)
 	$(PY) -m tools.stack
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest
+
+lint: $(STAMP) $(NODE_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 soak: $(STAMP)
 	$(PY) -m tools.soak --users 32 --seconds 300
