@@ -39,6 +39,7 @@ test: lint
 lint: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) -m tools.self_contained
 
 soak: $(STAMP)
 	$(PY) -m tools.soak --users 32 --seconds 300

@@ -1,6 +1,6 @@
 """Small helpers shared by the contract tests: unique names, response checks, common set-ups.
 
-Everything here speaks HTTP to the gateway only, as any client of api.md would.
+Everything here speaks HTTP to the gateway only, as any client of docs/api.md would.
 """
 
 from __future__ import annotations

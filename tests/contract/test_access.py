@@ -1,4 +1,4 @@
-"""api.md, who may do what on room-scoped routes: 401 without a token, 404 for non-members (indistinguishable
+"""docs/api.md, who may do what on room-scoped routes: 401 without a token, 404 for non-members (indistinguishable
 from a room that does not exist), 403 for members on owner-only actions."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""api.md, Authentication: register, login, logout, me, password change."""
+"""docs/api.md, Authentication: register, login, logout, me, password change."""
 
 from __future__ import annotations
 

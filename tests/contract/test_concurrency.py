@@ -1,4 +1,4 @@
-"""api.md under parallel clients: one If-Match wins, versions never get lost, parallel creates lose nothing."""
+"""docs/api.md under parallel clients: one If-Match wins, versions never get lost, parallel creates lose nothing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""api.md, Errors: problem documents, 400/405/413/415/422 and no input ever producing a 500 or HTML."""
+"""docs/api.md, Errors: problem documents, 400/405/413/415/422 and no input ever producing a 500 or HTML."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""api.md, Health and documentation; and 503 (with Retry-After) when a service behind the gateway is down."""
+"""docs/api.md, Health and documentation; and 503 (with Retry-After) when a service behind the gateway is down."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import Client, running_stack
 from tests.contract.helpers import join, make_room, make_task, media_type, ok, problem, sign_up
 
-# Every (path, method) of api.md, as OpenAPI writes them.
+# The base contract's operations (docs/api.md), as OpenAPI writes them.
 API_OPERATIONS = [
     ("/api/v1/auth/register", "post"),
     ("/api/v1/auth/login", "post"),

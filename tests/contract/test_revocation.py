@@ -1,6 +1,6 @@
-"""api.md: "Leaving or removal takes effect at once: the very next request of that user to the room or its tasks
-gets 404." Each test first warms whatever the services cache (the member uses the routes), then changes the
-membership and sends exactly one request."""
+"""docs/api.md, Members: "Leaving and removal take effect at once. The very next request of that person to the room
+or to its tasks gets 404." Each test first warms whatever the services cache (the member uses the routes), then
+changes the membership and sends exactly one request."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""api.md, Rooms: create, list, get, rename, delete, join, code rotation, members, leave, remove."""
+"""docs/api.md, Rooms: create, list, get, rename, delete, join, code rotation, members, leave, remove."""
 
 from __future__ import annotations
 
@@ -258,6 +258,6 @@ def test_member_gets_403_on_owner_only_actions(team, owner, member, outsider):
 
 
 def test_names_are_unique_per_nothing(owner):
-    """Two rooms may share a name: nothing in api.md makes room names unique."""
+    """Two rooms may share a name: nothing in docs/api.md makes room names unique."""
     name = unique("same")
     assert make_room(owner, name)["id"] != make_room(owner, name)["id"]

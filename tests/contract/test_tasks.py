@@ -1,4 +1,4 @@
-"""api.md, Tasks: create, list (filters, limit, cursor), get, patch (If-Match, version), delete."""
+"""docs/api.md, Tasks: create, list (filters, limit, cursor), get, patch (If-Match, version), delete."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""api.md: failed logins (per username and client address) and failed joins (per user) are throttled with 429 +
+"""docs/api.md: failed logins (per username and client address) and failed joins (per user) are throttled with 429 +
 Retry-After. The counters live as long as the session's stack, so every test uses fresh usernames and users."""
 
 from __future__ import annotations

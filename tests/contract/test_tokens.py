@@ -1,4 +1,4 @@
-"""api.md, Authentication: a missing, malformed, expired or tampered token gets 401 + WWW-Authenticate: Bearer."""
+"""docs/api.md, Authentication: a missing, malformed, expired or tampered token gets 401 + WWW-Authenticate: Bearer."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Input validation: for any JSON value in any field, loading either gives a value within the limits
-api.md documents or raises marshmallow's ValidationError (a 422), never another exception."""
+docs/api.md documents or raises marshmallow's ValidationError (a 422), never another exception."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-// The TaskSync HTTP API (see shared/api.md). The only module that calls fetch.
+// The TaskSync HTTP API (see docs/api.md). The only module that calls fetch.
 
 const BASE = '/api/v1';
 const PAGE_SIZE = 200;

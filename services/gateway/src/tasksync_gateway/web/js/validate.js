@@ -2,7 +2,7 @@
 
 import { fieldItem } from './errors.js';
 
-/** What each API field accepts (shared/api.md); `trim` fields are trimmed by the server. */
+/** What each API field accepts (docs/api.md); `trim` fields are trimmed by the server. */
 const RULES = {
 	username: { min: 3, max: 80, pattern: /^[\p{L}\p{N}._-]+$/u },
 	password: { min: 8, max: 128 },
