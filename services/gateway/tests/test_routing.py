@@ -27,14 +27,31 @@ def test_dot_segments_are_unsafe(path):
     assert not routing.is_safe(path)
 
 
-def test_merge_unions_paths_and_schemas():
-    rooms = {"openapi": "3.0.3", "paths": {"/a": {}}, "components": {"schemas": {"A": {}}}, "tags": [{"name": "Rooms"}]}
+def _answering(schema: str) -> dict:
+    return {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": schema}}}}}}}
+
+
+def test_merge_unions_paths_and_components_and_drops_unused_ones():
+    rooms = {
+        "openapi": "3.0.3",
+        "paths": {"/a": _answering("#/components/schemas/A")},
+        "components": {"schemas": {"A": {"$ref": "#/components/schemas/C"}, "C": {}, "Unused": {}}},
+        "tags": [{"name": "Rooms"}],
+    }
     tasks = {
-        "paths": {"/b": {}},
-        "components": {"schemas": {"B": {}}, "securitySchemes": {"BearerAuth": {}}},
-        "tags": [{"name": "Rooms"}, {"name": "Tasks"}],
+        "paths": {"/b": _answering("#/components/schemas/B")},
+        "components": {"schemas": {"B": {}, "C": {}}, "securitySchemes": {"BearerAuth": {}}},
+        "tags": [{"name": "Rooms"}, {"name": "Extra"}],
     }
     merged = merge([rooms, tasks])
     assert {"/a", "/b", "/healthz", "/readyz"} <= set(merged["paths"])
-    assert set(merged["components"]["schemas"]) == {"A", "B"}
-    assert [t["name"] for t in merged["tags"]] == ["Rooms", "Tasks"]
+    assert set(merged["components"]["schemas"]) == {"A", "B", "C", "Health", "Readiness"}
+    assert merged["components"]["securitySchemes"] == {}  # no operation needs it
+    assert [t["name"] for t in merged["tags"]] == ["Users", "Rooms", "Tasks", "Health", "Extra"]
+
+
+def test_merge_refuses_a_component_two_services_define_differently():
+    rooms = {"paths": {}, "components": {"schemas": {"A": {"type": "string"}}}}
+    tasks = {"paths": {}, "components": {"schemas": {"A": {"type": "integer"}}}}
+    with pytest.raises(ValueError, match="components.schemas.A"):
+        merge([rooms, tasks])

@@ -114,7 +114,7 @@ def init_app(app: APIFlask) -> None:
         return problem_response(500)
 
 
-# The OpenAPI description of a problem document (APIFlask documents every error response with it).
+# The OpenAPI description of a problem document (api_document describes every error response with it).
 PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
@@ -133,20 +133,3 @@ PROBLEM_SCHEMA = {
         },
     },
 }
-
-
-def describe_problems(spec: dict) -> dict:
-    """APIFlask spec processor: error responses are application/problem+json documents."""
-    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    for item in spec.get("paths", {}).values():
-        for operation in item.values():
-            if not isinstance(operation, dict):
-                continue
-            for status, response in operation.get("responses", {}).items():
-                if str(status) == "304":  # Not Modified carries no body
-                    response.pop("content", None)
-                    response["description"] = "Not modified since the ETag sent in If-None-Match"
-                content = response.get("content", {})
-                if str(status)[0] in "45" and "application/json" in content:
-                    response["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    return spec

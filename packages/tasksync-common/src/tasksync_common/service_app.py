@@ -8,7 +8,7 @@ import uuid
 from apiflask import APIFlask
 from flask import g, request
 
-from . import cache, problems, request_body
+from . import api_document, cache, problems, request_body
 from .config import Settings
 from .fields import MAX_ID
 from .problems import Problem
@@ -61,7 +61,7 @@ def create_base_app(
     if test_config:
         app.config.update(test_config)
     problems.init_app(app)
-    app.spec_processor(problems.describe_problems)
+    api_document.init_app(app)
     request_body.init_app(app, check_bodies=describes_api)
     cache.init_app(app, settings)
     app.before_request(_remember_request_id)

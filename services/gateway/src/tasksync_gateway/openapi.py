@@ -7,58 +7,114 @@ import threading
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
+from tasksync_common.api_document import drop_unused_components
 from tasksync_common.problems import Problem
 from tasksync_common.service_app import API_VERSION
 
 bp = Blueprint("openapi", __name__, template_folder="docs", static_folder="docs", static_url_path="/api/docs/assets")
 _lock = threading.Lock()
 
+_JSON = "application/json"
+_SERVICES = {"type": "object", "additionalProperties": {"type": "string", "enum": ["ok", "not ready", "unreachable"]}}
+
+GATEWAY_SCHEMAS = {
+    "Health": {
+        "type": "object",
+        "required": ["status"],
+        "properties": {"status": {"type": "string", "enum": ["ok"]}},
+    },
+    "Readiness": {
+        "type": "object",
+        "required": ["status", "services"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "unavailable"]},
+            "services": {**_SERVICES, "description": "Each service behind the gateway and its state."},
+        },
+    },
+}
+
 GATEWAY_PATHS = {
     "/healthz": {
         "get": {
             "tags": ["Health"],
+            "operationId": "getHealth",
             "summary": "The gateway process is up",
+            "description": "Liveness: `200` while the gateway process runs, whatever the state of the services.",
+            "security": [],
             "responses": {
-                "200": {"description": "Up", "content": {"application/json": {"schema": {"type": "object"}}}}
+                "200": {
+                    "description": "Up",
+                    "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Health"}}},
+                }
             },
         }
     },
     "/readyz": {
         "get": {
             "tags": ["Health"],
+            "operationId": "getReadiness",
             "summary": "Every service and database can serve",
+            "description": "Readiness: `200` when every service behind the gateway, and its database, can serve; "
+            "`503` naming each one that cannot.",
+            "security": [],
             "responses": {
-                "200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "200": {
+                    "description": "Ready",
+                    "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Readiness"}}},
+                },
                 "503": {
                     "description": "Something is not ready",
-                    "content": {"application/json": {"schema": {"type": "object"}}},
+                    "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
+                    "content": {_JSON: {"schema": {"$ref": "#/components/schemas/Readiness"}}},
                 },
             },
         }
     },
 }
 
+TAGS = [
+    {"name": "Users", "description": "Sign-up, sign-in with bearer tokens, and the signed-in user."},
+    {"name": "Rooms", "description": "Rooms (teams), their join codes and their members."},
+    {"name": "Tasks", "description": "The tasks of a room, with versions (`ETag`, `If-Match`) and cursor paging."},
+    {"name": "Health", "description": "Liveness and readiness probes."},
+]
+
+DESCRIPTION = (
+    "The public API of TaskSync, a planner for teams. Bodies are JSON; every error is an RFC 9457 problem "
+    "document (`application/problem+json`). A method that a path does not serve is answered `405` with an "
+    "`Allow` header listing the methods it does."
+)
+COMPONENT_SECTIONS = ("schemas", "responses", "headers", "securitySchemes")
+
+
+def _add_components(merged: dict, components: dict) -> None:
+    """Add one document's components; a name two services share must mean the same thing."""
+    for section in COMPONENT_SECTIONS:
+        target = merged["components"][section]
+        for name, value in components.get(section, {}).items():
+            if target.setdefault(name, value) != value:
+                raise ValueError(f"components.{section}.{name} differs between the services' documents")
+
 
 def merge(documents: list[dict]) -> dict:
-    """Union of the services' paths, schemas and security schemes, plus the gateway's own paths."""
+    """Union of the services' paths and components, plus the gateway's own paths; unused components dropped."""
     merged = {
         "openapi": documents[0].get("openapi", "3.0.3"),
         "info": {
             "title": "TaskSync API",
             "version": API_VERSION,
-            "description": (
-                "The public API of TaskSync, a planner for teams. All errors are RFC 9457 problem documents."
-            ),
+            "description": DESCRIPTION,
+            "contact": {"name": "The operators of this TaskSync server"},
         },
         "servers": [{"url": "/"}],
-        "tags": [],
+        "tags": list(TAGS),
         "paths": dict(GATEWAY_PATHS),
-        "components": {"schemas": {}, "securitySchemes": {}},
+        "components": {section: {} for section in COMPONENT_SECTIONS},
     }
+    _add_components(merged, {"schemas": GATEWAY_SCHEMAS})
     for document in documents:
         merged["paths"].update(document.get("paths", {}))
-        for section in ("schemas", "securitySchemes"):
-            merged["components"][section].update(document.get("components", {}).get(section, {}))
+        _add_components(merged, document.get("components", {}))
         known = {tag["name"] for tag in merged["tags"]}
         merged["tags"] += [tag for tag in document.get("tags", []) if tag["name"] not in known]
     merged["paths"] = dict(sorted(merged["paths"].items()))
@@ -72,7 +128,9 @@ def merge(documents: list[dict]) -> dict:
     }
     schemes = merged["components"]["securitySchemes"]
     merged["components"]["securitySchemes"] = {name: schemes[name] for name in schemes if name in used}
-    return merged
+    for section in COMPONENT_SECTIONS:
+        merged["components"][section] = dict(sorted(merged["components"][section].items()))
+    return drop_unused_components(merged)
 
 
 def _fetch(client) -> dict:

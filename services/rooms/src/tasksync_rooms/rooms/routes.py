@@ -19,7 +19,7 @@ def _me() -> int:
 @bp.auth_required(user_auth)
 @bp.input(RoomIn, arg_name="body")
 @bp.output(RoomOut, status_code=201)
-@bp.doc(summary="Create a room", responses=[201, 400, 401, 415, 422])
+@bp.doc(summary="Create a room", operation_id="createRoom", responses=[422])
 def create_room(body):
     """Create a room; the caller becomes its owner."""
     return service.create(user_id=_me(), name=body["name"])
@@ -28,7 +28,7 @@ def create_room(body):
 @bp.get("")
 @bp.auth_required(user_auth)
 @bp.output(RoomList)
-@bp.doc(summary="My rooms", responses=[200, 401])
+@bp.doc(summary="My rooms", operation_id="listRooms")
 def list_rooms():
     """The rooms the caller belongs to."""
     return {"items": service.get_all(user_id=_me())}
@@ -38,7 +38,7 @@ def list_rooms():
 @bp.auth_required(user_auth)
 @bp.input(JoinIn, arg_name="body")
 @bp.output(RoomOut)
-@bp.doc(summary="Join a room by its code", responses=[200, 400, 401, 404, 415, 422, 429])
+@bp.doc(summary="Join a room by its code", operation_id="joinRoom", responses=[404, 422, 429])
 def join_room(body):
     """Join the room whose code this is (any letter case)."""
     return service.join(user_id=_me(), code=body["code"])
@@ -47,7 +47,7 @@ def join_room(body):
 @bp.get(ROOM)
 @bp.auth_required(user_auth)
 @bp.output(RoomOut)
-@bp.doc(summary="A room", responses=[200, 401, 404])
+@bp.doc(summary="A room", operation_id="getRoom", responses=[404])
 def get_room(room_id):
     """One room the caller belongs to."""
     return service.get(room_id=room_id, user_id=_me())
@@ -57,7 +57,7 @@ def get_room(room_id):
 @bp.auth_required(user_auth)
 @bp.input(RoomIn, arg_name="body")
 @bp.output(RoomOut)
-@bp.doc(summary="Rename a room", responses=[200, 400, 401, 403, 404, 415, 422])
+@bp.doc(summary="Rename a room", operation_id="renameRoom", responses=[403, 404, 422])
 def rename_room(room_id, body):
     """Rename a room (owner)."""
     return service.rename(room_id=room_id, user_id=_me(), name=body["name"])
@@ -66,7 +66,7 @@ def rename_room(room_id, body):
 @bp.delete(ROOM)
 @bp.auth_required(user_auth)
 @bp.output(EmptySchema, status_code=204)
-@bp.doc(summary="Delete a room and its tasks", responses=[204, 401, 403, 404, 503])
+@bp.doc(summary="Delete a room and its tasks", operation_id="deleteRoom", responses=[403, 404])
 def delete_room(room_id):
     """Delete a room with all its tasks (owner)."""
     service.delete(room_id=room_id, user_id=_me())
@@ -76,7 +76,7 @@ def delete_room(room_id):
 @bp.post(ROOM + "/code")
 @bp.auth_required(user_auth)
 @bp.output(RoomOut)
-@bp.doc(summary="Give a room a new code", responses=[200, 401, 403, 404])
+@bp.doc(summary="Give a room a new code", operation_id="rotateRoomCode", responses=[403, 404])
 def rotate_code(room_id):
     """Replace the room's join code; the old one stops working (owner)."""
     return service.rotate_code(room_id=room_id, user_id=_me())
@@ -85,7 +85,7 @@ def rotate_code(room_id):
 @bp.get(ROOM + "/members")
 @bp.auth_required(user_auth)
 @bp.output(MemberList)
-@bp.doc(summary="Members of a room", responses=[200, 401, 404])
+@bp.doc(summary="Members of a room", operation_id="listMembers", responses=[404])
 def list_members(room_id):
     """Who is in the room, owner first."""
     return {"items": service.members(room_id=room_id, user_id=_me())}
@@ -94,7 +94,7 @@ def list_members(room_id):
 @bp.delete(ROOM + "/members/<int:user_id>")
 @bp.auth_required(user_auth)
 @bp.output(EmptySchema, status_code=204)
-@bp.doc(summary="Leave a room, or remove a member", responses=[204, 401, 403, 404, 409])
+@bp.doc(summary="Leave a room, or remove a member", operation_id="removeMember", responses=[403, 404, 409])
 def remove_member(room_id, user_id):
     """A member leaves (their own id), or the owner removes someone."""
     service.remove_member(room_id=room_id, user_id=_me(), member_id=user_id)

@@ -4,9 +4,17 @@ from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from marshmallow import ValidationError
 
+from tasksync_common.api_document import NAMED_SCHEMA
 from tasksync_common.fields import Text, Timestamp
 
 from . import codes
+from .models import MEMBER, OWNER
+
+
+def Role(**kwargs) -> String:
+    """The caller's or a member's role in a room, described once as the Role schema."""
+    metadata = {"enum": [OWNER, MEMBER], "description": "A person's role in a room.", NAMED_SCHEMA: "Role"}
+    return String(metadata=metadata, **kwargs)
 
 
 class RoomIn(Schema):
@@ -32,7 +40,7 @@ class RoomOut(Schema):
     name = String(required=True)
     code = String(required=True)
     owner_id = Integer(required=True)
-    role = String(required=True, metadata={"enum": ["owner", "member"]})
+    role = Role(required=True)
     member_count = Integer(required=True)
     created_at = Timestamp(required=True)
 
@@ -44,7 +52,7 @@ class RoomList(Schema):
 class MemberOut(Schema):
     user_id = Integer(required=True)
     username = String(required=True)
-    role = String(required=True, metadata={"enum": ["owner", "member"]})
+    role = Role(required=True)
     joined_at = Timestamp(required=True)
 
 

@@ -11,7 +11,18 @@ from tasksync_common.auth import user_auth
 from tasksync_common.problems import Problem
 
 from . import service
-from .schemas import IfMatch, IfNoneMatch, TaskIn, TaskOut, TaskPage, TaskPatch, TaskQuery, TaskSummary
+from .schemas import (
+    CreatedTaskHeaders,
+    IfMatch,
+    IfNoneMatch,
+    TaskHeaders,
+    TaskIn,
+    TaskOut,
+    TaskPage,
+    TaskPatch,
+    TaskQuery,
+    TaskSummary,
+)
 
 bp = APIBlueprint("tasks", __name__, url_prefix="/api/v1/rooms/<int:room_id>/tasks", tag="Tasks")
 TASK = "/<int:task_id>"
@@ -40,8 +51,8 @@ def _expected_version(headers: dict) -> int | None:
 @bp.post("")
 @bp.auth_required(user_auth)
 @bp.input(TaskIn, arg_name="body")
-@bp.output(TaskOut, status_code=201)
-@bp.doc(summary="Add a task", responses=[201, 400, 401, 404, 415, 422])
+@bp.output(TaskOut, status_code=201, headers=CreatedTaskHeaders)
+@bp.doc(summary="Add a task", operation_id="createTask", responses=[404, 422])
 def create_task(room_id, body):
     """Add a task to the room; it is assigned to the creator unless ``user_id`` says otherwise."""
     task = service.create(room_id=room_id, caller=_caller(), fields=body)
@@ -52,8 +63,8 @@ def create_task(room_id, body):
 @bp.auth_required(user_auth)
 @bp.input(TaskQuery, location="query", arg_name="query")
 @bp.input(IfNoneMatch, location="headers", arg_name="headers")
-@bp.output(TaskPage)
-@bp.doc(summary="The room's tasks", responses=[200, 304, 401, 404, 422])
+@bp.output(TaskPage, headers=TaskHeaders)
+@bp.doc(summary="The room's tasks", operation_id="listTasks", responses=[304, 404, 422])
 def list_tasks(room_id, query, headers):
     """Tasks in creation order, filtered; follow ``next_cursor`` for the next page. Send the
     response's ``ETag`` back as ``If-None-Match`` to get ``304`` while nothing has changed."""
@@ -69,7 +80,7 @@ def list_tasks(room_id, query, headers):
 @bp.get("/summary")
 @bp.auth_required(user_auth)
 @bp.output(TaskSummary)
-@bp.doc(summary="How many tasks are in each status", responses=[200, 401, 404])
+@bp.doc(summary="How many tasks are in each status", operation_id="getTaskSummary", responses=[404])
 def task_summary(room_id):
     """Counts for the room's progress bar."""
     return service.summary(room_id=room_id, caller=_caller())
@@ -77,8 +88,8 @@ def task_summary(room_id):
 
 @bp.get(TASK)
 @bp.auth_required(user_auth)
-@bp.output(TaskOut)
-@bp.doc(summary="A task", responses=[200, 401, 404])
+@bp.output(TaskOut, headers=TaskHeaders)
+@bp.doc(summary="A task", operation_id="getTask", responses=[404])
 def get_task(room_id, task_id):
     """One task of the room."""
     task = service.get(room_id=room_id, task_id=task_id, caller=_caller())
@@ -89,8 +100,8 @@ def get_task(room_id, task_id):
 @bp.auth_required(user_auth)
 @bp.input(TaskPatch, arg_name="body")
 @bp.input(IfMatch, location="headers", arg_name="headers")
-@bp.output(TaskOut)
-@bp.doc(summary="Change a task", responses=[200, 400, 401, 404, 412, 415, 422])
+@bp.output(TaskOut, headers=TaskHeaders)
+@bp.doc(summary="Change a task", operation_id="updateTask", responses=[404, 412, 422])
 def update_task(room_id, task_id, body, headers):
     """Change any of title, description, status, assignee. With ``If-Match: "<version>"`` the
     change applies only if nobody changed the task since (412 otherwise)."""
@@ -104,7 +115,7 @@ def update_task(room_id, task_id, body, headers):
 @bp.auth_required(user_auth)
 @bp.input(IfMatch, location="headers", arg_name="headers")
 @bp.output(EmptySchema, status_code=204)
-@bp.doc(summary="Delete a task", responses=[204, 401, 404, 412])
+@bp.doc(summary="Delete a task", operation_id="deleteTask", responses=[404, 412, 422])
 def delete_task(room_id, task_id, headers):
     """Delete a task (with ``If-Match``, only if it is unchanged)."""
     service.delete(room_id=room_id, task_id=task_id, caller=_caller(), if_match=_expected_version(headers))

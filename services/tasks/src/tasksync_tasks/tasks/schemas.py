@@ -4,11 +4,16 @@ from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import OneOf, Range
 
+from tasksync_common.api_document import NAMED_SCHEMA
 from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
 
 from .models import STATUSES
 
-Status = lambda **kw: String(validate=OneOf(STATUSES), metadata={"enum": list(STATUSES)}, **kw)  # noqa: E731
+
+def Status(**kwargs) -> String:
+    """One of the task statuses, described once as the TaskStatus schema."""
+    metadata = {"enum": list(STATUSES), "description": "A task's status.", NAMED_SCHEMA: "TaskStatus"}
+    return String(validate=OneOf(STATUSES), metadata=metadata, **kwargs)
 
 
 class TaskIn(Schema):
@@ -34,11 +39,28 @@ class TaskQuery(Schema):
 
 
 class IfMatch(Schema):
-    if_match = String(data_key="If-Match", metadata={"description": 'The task\'s version as an ETag: "3".'})
+    if_match = String(
+        data_key="If-Match",
+        metadata={
+            "description": 'The task\'s `ETag` (its version, `"3"`): the request applies only if the task is still '
+            "at that version, `412` otherwise. Without it the request applies to the current version."
+        },
+    )
 
 
 class IfNoneMatch(Schema):
-    if_none_match = String(data_key="If-None-Match", metadata={"description": "The list's ETag from before."})
+    if_none_match = String(
+        data_key="If-None-Match",
+        metadata={"description": "The `ETag` of an earlier answer: `304` with no body while the list is unchanged."},
+    )
+
+
+class TaskHeaders(Schema):
+    etag = String(data_key="ETag", required=True)
+
+
+class CreatedTaskHeaders(TaskHeaders):
+    location = String(data_key="Location", required=True)
 
 
 class TaskOut(Schema):
