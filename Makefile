@@ -3,7 +3,7 @@
 #   make test   install what is needed, then run the whole test suite
 #   make soak   32 people for 5 minutes: no 5xx, no lost write, flat memory
 #   make bench  TaskSync under load against a bare Flask app and pgbench: table, bench/results/
-#   make lint   static checks: ruff (lint and format) and the other checkers below
+#   make lint   static checks: ruff (lint and format), Spectral and Redocly on the OpenAPI document
 #   make lock   re-pin the dependencies after editing a requirements.in
 
 PYTHON ?= python3
@@ -36,10 +36,17 @@ run: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
+# The OpenAPI document as the gateway serves it, built in-process (tools/openapi_document.py):
+# Spectral (.spectral.yaml) and Redocly (redocly.yaml) must find nothing in it.
+OPENAPI_DOCUMENT := build/openapi.json
+
 lint: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m tools.self_contained
+	$(PY) -m tools.openapi_document $(OPENAPI_DOCUMENT)
+	node_modules/.bin/spectral lint --fail-severity=hint --quiet $(OPENAPI_DOCUMENT)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --format=stylish $(OPENAPI_DOCUMENT)
 
 soak: $(STAMP)
 	$(PY) -m tools.soak --users 32 --seconds 300
