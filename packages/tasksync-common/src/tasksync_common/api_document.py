@@ -63,6 +63,7 @@ RESPONSES = {
     504: ("GatewayTimeout", "A service this request needs did not answer in time.", ("Retry-After",)),
 }
 
+PATH_PARAMETERS = {"room_id": "The room's id.", "task_id": "The task's id.", "user_id": "The member's user id."}
 WRITE_METHODS = ("post", "put", "patch")
 WRITE_STATUSES = (400, 413, 415)  # any write's body: not JSON, too large, not application/json
 EVERY_STATUS = (503, 504)  # any request: a service behind the gateway is down or slow
@@ -194,6 +195,9 @@ def describe(app: Flask, spec: dict) -> dict:
         if text:
             operation["description"] = text
         operation.setdefault("security", [])
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path" and parameter["name"] in PATH_PARAMETERS:
+                parameter.setdefault("description", PATH_PARAMETERS[parameter["name"]])
         if "requestBody" in operation:
             operation["requestBody"]["required"] = True
         _describe_responses(method, operation)

@@ -131,5 +131,9 @@ PROBLEM_SCHEMA = {
                 "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
             },
         },
+        "errors_truncated": {
+            "type": "boolean",
+            "description": "True when `errors` names only the first of more offending fields.",
+        },
     },
 }

@@ -18,7 +18,7 @@ def _me() -> int:
 @bp.post("")
 @bp.auth_required(user_auth)
 @bp.input(RoomIn, arg_name="body")
-@bp.output(RoomOut, status_code=201)
+@bp.output(RoomOut, status_code=201, description="The room created; the caller is its owner")
 @bp.doc(summary="Create a room", operation_id="createRoom", responses=[422])
 def create_room(body):
     """Create a room; the caller becomes its owner."""
@@ -27,7 +27,7 @@ def create_room(body):
 
 @bp.get("")
 @bp.auth_required(user_auth)
-@bp.output(RoomList)
+@bp.output(RoomList, description="The caller's rooms")
 @bp.doc(summary="My rooms", operation_id="listRooms")
 def list_rooms():
     """The rooms the caller belongs to."""
@@ -37,7 +37,7 @@ def list_rooms():
 @bp.post("/join")
 @bp.auth_required(user_auth)
 @bp.input(JoinIn, arg_name="body")
-@bp.output(RoomOut)
+@bp.output(RoomOut, description="The room joined (also when already a member)")
 @bp.doc(summary="Join a room by its code", operation_id="joinRoom", responses=[404, 422, 429])
 def join_room(body):
     """Join the room whose code this is (any letter case)."""
@@ -46,7 +46,7 @@ def join_room(body):
 
 @bp.get(ROOM)
 @bp.auth_required(user_auth)
-@bp.output(RoomOut)
+@bp.output(RoomOut, description="The room")
 @bp.doc(summary="A room", operation_id="getRoom", responses=[404])
 def get_room(room_id):
     """One room the caller belongs to."""
@@ -56,7 +56,7 @@ def get_room(room_id):
 @bp.patch(ROOM)
 @bp.auth_required(user_auth)
 @bp.input(RoomIn, arg_name="body")
-@bp.output(RoomOut)
+@bp.output(RoomOut, description="The renamed room")
 @bp.doc(summary="Rename a room", operation_id="renameRoom", responses=[403, 404, 422])
 def rename_room(room_id, body):
     """Rename a room (owner)."""
@@ -65,7 +65,7 @@ def rename_room(room_id, body):
 
 @bp.delete(ROOM)
 @bp.auth_required(user_auth)
-@bp.output(EmptySchema, status_code=204)
+@bp.output(EmptySchema, status_code=204, description="Deleted, with its tasks")
 @bp.doc(summary="Delete a room and its tasks", operation_id="deleteRoom", responses=[403, 404])
 def delete_room(room_id):
     """Delete a room with all its tasks (owner)."""
@@ -75,7 +75,7 @@ def delete_room(room_id):
 
 @bp.post(ROOM + "/code")
 @bp.auth_required(user_auth)
-@bp.output(RoomOut)
+@bp.output(RoomOut, description="The room with its new code")
 @bp.doc(summary="Give a room a new code", operation_id="rotateRoomCode", responses=[403, 404])
 def rotate_code(room_id):
     """Replace the room's join code; the old one stops working (owner)."""
@@ -84,7 +84,7 @@ def rotate_code(room_id):
 
 @bp.get(ROOM + "/members")
 @bp.auth_required(user_auth)
-@bp.output(MemberList)
+@bp.output(MemberList, description="The members, owner first")
 @bp.doc(summary="Members of a room", operation_id="listMembers", responses=[404])
 def list_members(room_id):
     """Who is in the room, owner first."""
@@ -93,7 +93,7 @@ def list_members(room_id):
 
 @bp.delete(ROOM + "/members/<int:user_id>")
 @bp.auth_required(user_auth)
-@bp.output(EmptySchema, status_code=204)
+@bp.output(EmptySchema, status_code=204, description="Left, or removed")
 @bp.doc(summary="Leave a room, or remove a member", operation_id="removeMember", responses=[403, 404, 409])
 def remove_member(room_id, user_id):
     """A member leaves (their own id), or the owner removes someone."""

@@ -22,7 +22,7 @@ def current_user():
 
 @bp.post("/auth/register")
 @bp.input(Credentials, arg_name="body")
-@bp.output(UserOut, status_code=201)
+@bp.output(UserOut, status_code=201, description="The account created")
 @bp.doc(summary="Sign up", operation_id="registerUser", responses=[409, 422, 429])
 def register(body):
     """Create an account."""
@@ -31,7 +31,7 @@ def register(body):
 
 @bp.post("/auth/login")
 @bp.input(LoginIn, arg_name="body")
-@bp.output(TokenOut)
+@bp.output(TokenOut, description="A bearer token and its user")
 @bp.doc(summary="Log in", operation_id="login", responses=[401, 422, 429])
 def login(body):
     """Exchange a username and password for a bearer token."""
@@ -42,7 +42,7 @@ def login(body):
 
 @bp.post("/auth/logout")
 @bp.auth_required(user_auth)
-@bp.output(EmptySchema, status_code=204)
+@bp.output(EmptySchema, status_code=204, description="Logged out: this token no longer works")
 @bp.doc(summary="Log out", operation_id="logout")
 def logout():
     """Revoke the token this request carries."""
@@ -52,7 +52,7 @@ def logout():
 
 @bp.get("/users/me")
 @bp.auth_required(user_auth)
-@bp.output(UserOut)
+@bp.output(UserOut, description="The signed-in user")
 @bp.doc(summary="The signed-in user", operation_id="getCurrentUser")
 def me():
     """Who the token belongs to."""
@@ -62,7 +62,7 @@ def me():
 @bp.put("/users/me/password")
 @bp.auth_required(user_auth)
 @bp.input(PasswordChangeIn, arg_name="body")
-@bp.output(EmptySchema, status_code=204)
+@bp.output(EmptySchema, status_code=204, description="Changed: tokens issued before no longer work")
 @bp.doc(summary="Change password", operation_id="changePassword", responses=[403, 422])
 def change_password(body):
     """Set a new password; every token issued before stops working."""

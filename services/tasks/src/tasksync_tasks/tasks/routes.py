@@ -51,7 +51,7 @@ def _expected_version(headers: dict) -> int | None:
 @bp.post("")
 @bp.auth_required(user_auth)
 @bp.input(TaskIn, arg_name="body")
-@bp.output(TaskOut, status_code=201, headers=CreatedTaskHeaders)
+@bp.output(TaskOut, status_code=201, headers=CreatedTaskHeaders, description="The task created")
 @bp.doc(summary="Add a task", operation_id="createTask", responses=[404, 422])
 def create_task(room_id, body):
     """Add a task to the room; it is assigned to the creator unless ``user_id`` says otherwise."""
@@ -63,7 +63,7 @@ def create_task(room_id, body):
 @bp.auth_required(user_auth)
 @bp.input(TaskQuery, location="query", arg_name="query")
 @bp.input(IfNoneMatch, location="headers", arg_name="headers")
-@bp.output(TaskPage, headers=TaskHeaders)
+@bp.output(TaskPage, headers=TaskHeaders, description="One page of tasks")
 @bp.doc(summary="The room's tasks", operation_id="listTasks", responses=[304, 404, 422])
 def list_tasks(room_id, query, headers):
     """Tasks in creation order, filtered; follow ``next_cursor`` for the next page. Send the
@@ -79,7 +79,7 @@ def list_tasks(room_id, query, headers):
 
 @bp.get("/summary")
 @bp.auth_required(user_auth)
-@bp.output(TaskSummary)
+@bp.output(TaskSummary, description="The counts")
 @bp.doc(summary="How many tasks are in each status", operation_id="getTaskSummary", responses=[404])
 def task_summary(room_id):
     """Counts for the room's progress bar."""
@@ -88,7 +88,7 @@ def task_summary(room_id):
 
 @bp.get(TASK)
 @bp.auth_required(user_auth)
-@bp.output(TaskOut, headers=TaskHeaders)
+@bp.output(TaskOut, headers=TaskHeaders, description="The task")
 @bp.doc(summary="A task", operation_id="getTask", responses=[404])
 def get_task(room_id, task_id):
     """One task of the room."""
@@ -100,7 +100,7 @@ def get_task(room_id, task_id):
 @bp.auth_required(user_auth)
 @bp.input(TaskPatch, arg_name="body")
 @bp.input(IfMatch, location="headers", arg_name="headers")
-@bp.output(TaskOut, headers=TaskHeaders)
+@bp.output(TaskOut, headers=TaskHeaders, description="The changed task")
 @bp.doc(summary="Change a task", operation_id="updateTask", responses=[404, 412, 422])
 def update_task(room_id, task_id, body, headers):
     """Change any of title, description, status, assignee. With ``If-Match: "<version>"`` the
@@ -114,7 +114,7 @@ def update_task(room_id, task_id, body, headers):
 @bp.delete(TASK)
 @bp.auth_required(user_auth)
 @bp.input(IfMatch, location="headers", arg_name="headers")
-@bp.output(EmptySchema, status_code=204)
+@bp.output(EmptySchema, status_code=204, description="Deleted")
 @bp.doc(summary="Delete a task", operation_id="deleteTask", responses=[404, 412, 422])
 def delete_task(room_id, task_id, headers):
     """Delete a task (with ``If-Match``, only if it is unchanged)."""

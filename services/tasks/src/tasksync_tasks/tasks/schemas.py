@@ -10,9 +10,9 @@ from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
 from .models import STATUSES
 
 
-def Status(**kwargs) -> String:
+def Status(description: str = "A task's status.", **kwargs) -> String:
     """One of the task statuses, described once as the TaskStatus schema."""
-    metadata = {"enum": list(STATUSES), "description": "A task's status.", NAMED_SCHEMA: "TaskStatus"}
+    metadata = {"enum": list(STATUSES), "description": description, NAMED_SCHEMA: "TaskStatus"}
     return String(validate=OneOf(STATUSES), metadata=metadata, **kwargs)
 
 
@@ -31,10 +31,14 @@ class TaskPatch(Schema):
 
 
 class TaskQuery(Schema):
-    status = Status()
-    user_id = Integer(validate=Range(min=1, max=MAX_ID))
+    status = Status(description="Only tasks with this status.")
+    user_id = Integer(
+        validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks assigned to this member."}
+    )
     q = Text(max_length=200, metadata={"description": "Substring of title or description, any letter case."})
-    limit = Integer(load_default=50, validate=Range(min=1, max=200))
+    limit = Integer(
+        load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}
+    )
     cursor = Text(max_length=64, metadata={"description": "The next_cursor of the previous page."})
 
 
