@@ -32,7 +32,7 @@ def _app() -> APIFlask:
 
     @app.get("/things")
     @app.output(Found)
-    @app.doc(summary="Find a thing", operation_id="findThing", responses=[304])
+    @app.doc(summary="Find a thing", operation_id="findThing", responses=[304, 418])
     def find():
         """Find one thing."""
 
@@ -47,7 +47,7 @@ def spec():
 def test_descriptions_are_whole_docstrings(spec):
     operation = spec["paths"]["/rooms/{room_id}/things"]["post"]
     assert (operation["summary"], operation["operationId"]) == ("Make a thing", "makeThing")
-    assert operation["description"] == "Make a thing in the room. It is kept for `ever`."
+    assert operation["description"] == "Make a thing in the room.\n\nIt is kept for `ever`."
 
 
 def test_a_write_gets_its_body_statuses_a_required_body_and_public_security(spec):
@@ -64,6 +64,11 @@ def test_a_304_has_no_body_and_an_etag(spec):
     not_modified = spec["paths"]["/things"]["get"]["responses"]["304"]
     assert "content" not in not_modified
     assert not_modified["headers"] == {"ETag": {"$ref": "#/components/headers/ETag"}}
+
+
+def test_a_status_without_a_shared_response_is_still_a_problem_document(spec):
+    teapot = spec["paths"]["/things"]["get"]["responses"]["418"]
+    assert teapot["content"] == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
 def test_marked_schemas_become_one_named_component_and_unused_ones_go(spec):

@@ -88,11 +88,18 @@ def components() -> dict:
         }
         for name, description, headers in RESPONSES.values()
     }
-    return {"schemas": {"Problem": copy.deepcopy(PROBLEM_SCHEMA)}, "responses": responses, "headers": HEADERS}
+    schemas = {"Problem": copy.deepcopy(PROBLEM_SCHEMA)}
+    return {"schemas": schemas, "responses": responses, "headers": copy.deepcopy(HEADERS)}
 
 
 def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[^<:>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _markdown(docstring: str) -> str:
+    """A docstring as a Markdown description: its paragraphs kept, ``literals`` in single backticks."""
+    paragraphs = docstring.replace("``", "`").split("\n\n")
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs if paragraph.strip())
 
 
 def _docstrings(app: Flask) -> dict[tuple[str, str], str]:
@@ -102,7 +109,7 @@ def _docstrings(app: Flask) -> dict[tuple[str, str], str]:
         text = inspect.getdoc(app.view_functions.get(rule.endpoint))
         for method in rule.methods or ():
             if text:
-                found[(_openapi_path(rule.rule), method.lower())] = " ".join(text.replace("``", "`").split())
+                found[(_openapi_path(rule.rule), method.lower())] = _markdown(text)
     return found
 
 
@@ -123,8 +130,10 @@ def _describe_responses(method: str, operation: dict) -> None:
     statuses.update(EVERY_STATUS)
     for status in sorted(statuses):
         key = str(status)
-        if status >= 400:
+        if status in RESPONSES:
             responses[key] = response_ref(status)
+        elif status >= 400:  # a status of one route only: still a problem document
+            responses[key]["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
         elif status in (204, 304):
             responses[key].pop("content", None)
         if "headers" in responses[key]:  # one description per header, shared by every answer
