@@ -29,7 +29,7 @@ def test_every_problem_is_valid_json_with_the_four_members(status, detail, error
         assert body["detail"] == detail
     if errors:
         assert body["errors"] == errors
-    if status in (429, 503):
+    if status in (429, 503, 504):
         assert int(response.headers["Retry-After"]) >= 1
     if status == 401:
         assert response.headers["WWW-Authenticate"].startswith("Bearer")

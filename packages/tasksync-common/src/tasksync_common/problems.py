@@ -57,8 +57,8 @@ def problem_response(status: int, detail: str | None = None, *, errors=None, hea
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
-    if status in (429, 503) and "Retry-After" not in response.headers:
-        response.headers["Retry-After"] = "1" if status == 503 else "60"
+    if status in (429, 503, 504) and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = "60" if status == 429 else "1"
     if status == 401:
         response.headers.setdefault("WWW-Authenticate", 'Bearer realm="tasksync"')
     return response
