@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 
@@ -12,6 +13,12 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
+
+# However many errors a body has, a problem document names at most this many fields (then says
+# "errors_truncated"), and echoes at most this many characters of any one name or message: the
+# answer stays a few kilobytes, whatever the client sent.
+MAX_FIELD_ERRORS = 50
+MAX_ECHO_CHARS = 200
 
 # Said when the code that raised gave no sentence of its own.
 DEFAULT_DETAILS = {
@@ -43,6 +50,17 @@ def field_error(field: str, message: str) -> Problem:
     return Problem(422, f"Invalid field: {field}.", errors=[{"field": field, "message": message}])
 
 
+def _cut(text: str) -> str:
+    """``text``, or its first characters and an ellipsis when it is longer than MAX_ECHO_CHARS."""
+    return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "\u2026"
+
+
+def bounded_errors(errors) -> tuple[list[dict], bool]:
+    """The first MAX_FIELD_ERRORS of ``errors``, each cut short, and whether any were left out."""
+    kept = [{"field": _cut(e["field"]), "message": _cut(e["message"])} for e in errors[:MAX_FIELD_ERRORS]]
+    return kept, len(errors) > MAX_FIELD_ERRORS
+
+
 def problem_response(status: int, detail: str | None = None, *, errors=None, headers=None) -> Response:
     """Build the problem+json response itself (for code outside a request's error flow)."""
     body = {
@@ -52,7 +70,9 @@ def problem_response(status: int, detail: str | None = None, *, errors=None, hea
         "detail": detail or DEFAULT_DETAILS.get(status, HTTP_STATUS_CODES.get(status, "Error")),
     }
     if errors:
-        body["errors"] = errors
+        body["errors"], truncated = bounded_errors(errors)
+        if truncated:
+            body["errors_truncated"] = True
     # ASCII-escaped: a field name or detail may carry any string the client sent, lone surrogates too.
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
@@ -64,26 +84,27 @@ def problem_response(status: int, detail: str | None = None, *, errors=None, hea
     return response
 
 
-def flatten_validation(detail) -> list[dict]:
-    """Turn webargs' {location: {field: [messages]}} into [{field, message}]."""
-    errors: list[dict] = []
+def _leaf_errors(prefix: str, node):
+    """Each {field, message} below ``node`` of webargs' error tree, one at a time."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            name = "body" if key == "_schema" and not prefix else str(key)
+            yield from _leaf_errors(f"{prefix}.{name}" if prefix else name, value)
+    elif isinstance(node, list) and all(isinstance(m, str) for m in node):
+        for message in node:
+            yield {"field": prefix, "message": message}
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaf_errors(f"{prefix}.{index}", value)
+    else:
+        yield {"field": prefix, "message": str(node)}
 
-    def walk(prefix: str, node) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                name = "body" if key == "_schema" and not prefix else str(key)
-                walk(f"{prefix}.{name}" if prefix else name, value)
-        elif isinstance(node, list) and all(isinstance(m, str) for m in node):
-            errors.extend({"field": prefix, "message": m} for m in node)
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                walk(f"{prefix}.{index}", value)
-        else:
-            errors.append({"field": prefix, "message": str(node)})
 
-    for location_fields in (detail or {}).values():
-        walk("", location_fields)
-    return errors
+def flatten_validation(detail, limit: int | None = MAX_FIELD_ERRORS + 1) -> list[dict]:
+    """Turn webargs' {location: {field: [messages]}} into [{field, message}], stopping after
+    ``limit`` (one more than a problem names, so that it can tell the list was cut)."""
+    found = (error for location_fields in (detail or {}).values() for error in _leaf_errors("", location_fields))
+    return list(itertools.islice(found, limit))
 
 
 def _to_problem(error: HTTPError) -> Response:
@@ -96,7 +117,8 @@ def _to_problem(error: HTTPError) -> Response:
     if not detail or detail == HTTP_STATUS_CODES.get(status):
         detail = DEFAULT_DETAILS.get(status)
     if status == 422 and errors and not error.message:
-        detail = "Invalid fields: " + ", ".join(sorted({e["field"] for e in errors})) + "."
+        named, truncated = bounded_errors(errors)
+        detail = "Invalid fields: " + ", ".join(sorted({e["field"] for e in named})) + (", ..." if truncated else ".")
     headers = {k: v for k, v in dict(error.headers or {}).items() if k.lower() != "content-type"}
     return problem_response(status, detail, errors=errors, headers=headers)
 

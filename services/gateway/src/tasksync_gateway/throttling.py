@@ -40,10 +40,19 @@ def _too_many(limit: RequestLimit):
     )
 
 
+# A login body is a username and a password; one larger than this is not parsed here (a body
+# built to be costly to parse would cost the gateway as much as the rooms service) and counts
+# against the client address's one counter for large bodies: never a looser limit.
+LOGIN_KEY_BODY_BYTES = 64 * 1024
+
+
 def _login_key() -> str:
     """One counter per client address and username (in any letter case)."""
+    body = read_body()
+    if len(body) > LOGIN_KEY_BODY_BYTES:
+        return f"login:{request.remote_addr}:large-body"
     try:
-        username = json.loads(read_body() or b"{}").get("username", "")
+        username = json.loads(body or b"{}").get("username", "")
     except (ValueError, RecursionError, AttributeError):
         username = ""
     if not isinstance(username, str):
