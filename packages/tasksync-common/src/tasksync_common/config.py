@@ -49,6 +49,7 @@ class Settings:
     join_failure_limit: str
     join_failure_limit_per_address: str
     join_failure_limit_global: str
+    signup_limit_per_address: str
     cors_origins: tuple[str, ...]
     trusted_proxies: int
     production: bool
@@ -85,6 +86,7 @@ def load(environ=None) -> Settings:
         join_failure_limit=env.get("TASKSYNC_JOIN_FAILURE_LIMIT") or "20 per 15 minutes",
         join_failure_limit_per_address=env.get("TASKSYNC_JOIN_FAILURE_LIMIT_PER_ADDRESS") or "60 per 15 minutes",
         join_failure_limit_global=env.get("TASKSYNC_JOIN_FAILURE_LIMIT_GLOBAL") or "1000 per 15 minutes",
+        signup_limit_per_address=env.get("TASKSYNC_SIGNUP_LIMIT_PER_ADDRESS") or "30 per hour",
         cors_origins=tuple(o.strip() for o in (env.get("TASKSYNC_CORS_ORIGINS") or "").split(",") if o.strip()),
         trusted_proxies=_int(env, "TASKSYNC_TRUSTED_PROXIES", 0),
         production=(env.get("TASKSYNC_ENV") or "").lower() == "production",

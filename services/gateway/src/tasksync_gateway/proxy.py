@@ -11,7 +11,7 @@ from tasksync_common.request_body import read_body
 
 from . import board_edge, routing
 from .authentication import authenticate
-from .throttling import limit_failed_joins, limit_failed_logins
+from .throttling import limit_failed_joins, limit_failed_logins, limit_sign_ups
 
 bp = Blueprint("api", __name__)
 
@@ -47,6 +47,13 @@ def forward(path: str) -> Response:
         if name in upstream.headers:
             response.headers[name] = upstream.headers[name]
     return response
+
+
+@bp.route("/api/v1/auth/register", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@limit_sign_ups
+def register():
+    """Sign-up is forwarded like any call, but attempts are counted per address (see throttling)."""
+    return forward(request.path)
 
 
 @bp.route("/api/v1/auth/login", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

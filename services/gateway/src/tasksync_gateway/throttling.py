@@ -1,7 +1,8 @@
-"""Throttling of failed logins and failed joins (Flask-Limiter; Redis when REDIS_URL is set).
+"""Throttling of sign-ups, failed logins and failed joins (Flask-Limiter; Redis when REDIS_URL is set).
 
-Only failures are counted (``deduct_when``), but once the limit is reached every attempt is
-refused until the window passes, even one with the right password or code.
+For logins and joins only failures are counted (``deduct_when``), but once the limit is reached
+every attempt is refused until the window passes, even one with the right password or code.
+Every sign-up attempt counts (see ``limit_sign_ups``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tasksync_common.request_body import read_body
 from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
-THROTTLED_ENDPOINTS = frozenset({"api.login", "api.join_room"})
+THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room"})
 
 
 @limiter.request_filter
@@ -33,11 +34,19 @@ def _settings():
     return current_app.config["SETTINGS"]
 
 
-def _too_many(limit: RequestLimit):
-    wait = max(1, math.ceil(limit.reset_at - time.time()))
-    return problem_response(
-        429, f"Too many failed attempts; try again in {wait} seconds.", headers={"Retry-After": str(wait)}
-    )
+def _refusal(what: str):
+    """An ``on_breach`` that answers 429 with the real wait, saying what there were too many of."""
+
+    def too_many(limit: RequestLimit):
+        wait = max(1, math.ceil(limit.reset_at - time.time()))
+        return problem_response(
+            429, f"Too many {what}; try again in {wait} seconds.", headers={"Retry-After": str(wait)}
+        )
+
+    return too_many
+
+
+_too_many = _refusal("failed attempts")
 
 
 # A login body is a username and a password; one larger than this is not parsed here (a body
@@ -72,6 +81,18 @@ limit_failed_logins = limiter.limit(
     key_func=_login_key,
     deduct_when=lambda response: response.status_code == 401,
     on_breach=_too_many,
+    methods=["POST"],
+)
+
+
+# Every attempt counts, not only the accounts made: each one that is well formed costs an argon2
+# hash (made before the name is known to be free), a 409 tells whether a name is taken (counting
+# only successes would leave that enumeration and the hashing unlimited), and the web client
+# checks the form before it sends, so a person rarely spends an attempt on a typo.
+limit_sign_ups = limiter.limit(
+    lambda: _settings().signup_limit_per_address,
+    key_func=lambda: f"signup:{request.remote_addr}",
+    on_breach=_refusal("sign-ups from this address"),
     methods=["POST"],
 )
 
