@@ -118,3 +118,23 @@ def test_the_gateway_answers_a_cached_board_without_the_tasks_service(sqlite_sta
         assert person.post(f"/api/v1/rooms/{created['id']}/tasks", json={"title": "no"}).status_code == 504
     finally:
         os.killpg(process.pid, signal.SIGCONT)
+
+
+def test_the_gateway_s_cached_answers_are_private_and_revalidated(sqlite_stack):
+    """The cached page and 304 carry the tasks service's Cache-Control; an outage's 504 is not stored."""
+    person = Client(sqlite_stack.url).sign_up()
+    created = person.post("/api/v1/rooms", json={"name": "Private"}).json()
+    served = tasks_of(person, created["id"])
+    tasks_of(person, created["id"])
+    process = sqlite_stack.processes["tasks"]
+    os.killpg(process.pid, signal.SIGSTOP)  # only the gateway can answer now
+    try:
+        cached = tasks_of(person, created["id"])
+        unchanged = tasks_of(person, created["id"], **{"If-None-Match": served.headers["ETag"]})
+        timed_out = person.post(f"/api/v1/rooms/{created['id']}/tasks", json={"title": "no"})
+    finally:
+        os.killpg(process.pid, signal.SIGCONT)
+    assert cached.status_code == 200 and unchanged.status_code == 304 and timed_out.status_code == 504
+    for answer in (served, cached, unchanged):
+        assert answer.headers.get("Cache-Control") == "private, no-cache", answer.headers
+    assert timed_out.headers.get("Cache-Control") == "no-store", timed_out.headers

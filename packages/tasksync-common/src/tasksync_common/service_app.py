@@ -8,7 +8,7 @@ import uuid
 from apiflask import APIFlask
 from flask import g, request
 
-from . import api_document, cache, problems, request_body
+from . import api_document, cache, cache_control, problems, request_body
 from .config import Settings
 from .fields import MAX_ID
 from .problems import Problem
@@ -67,6 +67,7 @@ def create_base_app(
     app.before_request(_remember_request_id)
     app.url_value_preprocessor(_refuse_huge_ids)
     app.after_request(_echo_request_id)
+    app.after_request(cache_control.apply)
 
     @app.get("/healthz")
     @app.doc(hide=True)
