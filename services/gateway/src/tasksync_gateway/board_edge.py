@@ -15,6 +15,7 @@ import re
 
 from flask import Response, current_app, request
 
+from tasksync_common import preconditions
 from tasksync_common.auth import Identity
 from tasksync_common.board_cache import list_etag, page_key, revision_key
 from tasksync_common.cache import NOT_MEMBER, cache, member_key
@@ -43,7 +44,7 @@ def answer(path: str, identity: Identity) -> Response | None:
     current_app.extensions["tasksync_rooms_liveness"].require()
     current_app.extensions["tasksync_tasks_liveness"].require()
     etag = list_etag(revision, request.query_string)
-    if request.headers.get("If-None-Match") == etag:
+    if preconditions.none_match(request.headers.getlist("If-None-Match"), etag):
         return Response(status=304, headers={"ETag": etag})
     body = cache.get(page_key(room_id, etag))
     if body is None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from apiflask import APIBlueprint, EmptySchema
 from flask import Response, request
 
+from tasksync_common import preconditions
 from tasksync_common.auth import user_auth
-from tasksync_common.problems import Problem
 
 from . import service
 from .schemas import (
@@ -26,7 +24,6 @@ from .schemas import (
 
 bp = APIBlueprint("tasks", __name__, url_prefix="/api/v1/rooms/<int:room_id>/tasks", tag="Tasks")
 TASK = "/<int:task_id>"
-_VERSION_TAG = re.compile(r'^(?:W/)?"(\d{1,10})"$')
 
 
 def _caller():
@@ -37,15 +34,9 @@ def _etag(task) -> dict:
     return {"ETag": f'"{task.version}"'}
 
 
-def _expected_version(headers: dict) -> int | None:
-    """The version ``If-Match`` asks for; None when absent or '*'. A tag that cannot match is 412."""
-    value = (headers.get("if_match") or "").strip()
-    if not value or value == "*":
-        return None
-    match = _VERSION_TAG.match(value)
-    if not match:
-        raise Problem(412, service.STALE)
-    return int(match.group(1))
+def _expected_versions() -> frozenset[int] | None:
+    """The versions ``If-Match`` accepts (every line of it, compared strongly); None for any."""
+    return preconditions.if_match_versions(request.headers.getlist("If-Match"))
 
 
 @bp.post("")
@@ -69,7 +60,7 @@ def list_tasks(room_id, query, headers):
     """Tasks in creation order, filtered; follow ``next_cursor`` for the next page. Send the
     response's ``ETag`` back as ``If-None-Match`` to get ``304`` while nothing has changed."""
     etag = service.list_etag(room_id=room_id, caller=_caller(), query_string=request.query_string)
-    if headers.get("if_none_match") == etag:
+    if preconditions.none_match(request.headers.getlist("If-None-Match"), etag):
         return "", 304, {"ETag": etag}
     # Already JSON (TaskPage), built once per revision: returned as it is.
     return Response(
@@ -106,7 +97,7 @@ def update_task(room_id, task_id, body, headers):
     """Change any of title, description, status, assignee. With ``If-Match: "<version>"`` the
     change applies only if nobody changed the task since (412 otherwise)."""
     task = service.update(
-        room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=_expected_version(headers)
+        room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=_expected_versions()
     )
     return task, 200, _etag(task)
 
@@ -118,5 +109,5 @@ def update_task(room_id, task_id, body, headers):
 @bp.doc(summary="Delete a task", operation_id="deleteTask", responses=[404, 412, 422])
 def delete_task(room_id, task_id, headers):
     """Delete a task (with ``If-Match``, only if it is unchanged)."""
-    service.delete(room_id=room_id, task_id=task_id, caller=_caller(), if_match=_expected_version(headers))
+    service.delete(room_id=room_id, task_id=task_id, caller=_caller(), if_match=_expected_versions())
     return ""

@@ -148,15 +148,16 @@ def summary(*, room_id: int, caller: Identity) -> dict:
     return {"total": sum(result.values()), **result}
 
 
-def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: int | None) -> Row:
-    """Change a task. Every write is a compare-and-set on its version: with ``if_match`` a stale
-    version is refused (412); without it, a concurrent change is re-read and the write retried."""
+def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> Row:
+    """Change a task. Every write is a compare-and-set on its version: with ``if_match`` (the
+    versions the caller accepts) any other version is refused (412); without it, a concurrent
+    change is re-read and the write retried."""
     membership.require_member(room_id, caller)
     if "user_id" in fields:
         _check_assignee(room_id, fields["user_id"], caller)
     for _ in range(UPDATE_ATTEMPTS):
         task = _find(room_id, task_id)
-        if if_match is not None and task.version != if_match:
+        if if_match is not None and task.version not in if_match:
             raise Problem(412, STALE)
         if all(getattr(task, name) == value for name, value in fields.items()):
             db.session.rollback()  # nothing to change: the version stays
@@ -184,12 +185,12 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     raise Problem(503, "The task is changing too fast; try again.", headers={"Retry-After": "1"})
 
 
-def delete(*, room_id: int, task_id: int, caller: Identity, if_match: int | None) -> None:
-    """Delete a task; with ``if_match``, only if it is still at that version."""
+def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None) -> None:
+    """Delete a task; with ``if_match``, only if it is still at one of those versions."""
     membership.require_member(room_id, caller)
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
-        statement = statement.where(Task.version == if_match)
+        statement = statement.where(Task.version.in_(sorted(if_match)))
     if not db.session.execute(statement).rowcount:
         db.session.rollback()
         _find(room_id, task_id)  # 404 if it is not there at all
