@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
+from werkzeug.routing import Rule
 
 from tasksync_common.problems import Problem
 from tasksync_common.request_body import read_body
@@ -33,7 +34,7 @@ def forward(path: str) -> Response:
     """Send this request on to the owning service and relay its answer."""
     if not routing.is_safe(path):
         raise Problem(404)
-    if path not in routing.PUBLIC_PATHS:
+    if path not in routing.PUBLIC_PATHS and request.method != "OPTIONS":  # OPTIONS tells only Allow
         cached = board_edge.answer(path, authenticate())
         if cached is not None:
             return cached
@@ -49,35 +50,51 @@ def forward(path: str) -> Response:
     return response
 
 
-@bp.route("/api/v1/auth/register", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @limit_sign_ups
 def register():
     """Sign-up is forwarded like any call, but attempts are counted per address (see throttling)."""
     return forward(request.path)
 
 
-@bp.route("/api/v1/auth/login", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @limit_failed_logins
 def login():
     """Login is forwarded like any call, but failed attempts are counted (see throttling)."""
     return forward(request.path)
 
 
-@bp.route("/api/v1/rooms/join", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 @limit_failed_joins
 def join_room():
     """Joining is forwarded like any call, but failed attempts are counted (see throttling)."""
     return forward(request.path)
 
 
-@bp.route("/api/v1/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def api(_rest):
     """Every other public API call."""
     return forward(request.path)
 
 
-@bp.route("/api", defaults={"_rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-@bp.route("/api/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def unknown_api(_rest):
+def unknown_api(_rest=""):
     """Anything else under /api is not a resource."""
     raise Problem(404)
+
+
+# Rules without a method list take every method, OPTIONS and HEAD included (Flask's route()
+# always names methods, and would answer OPTIONS and 405 itself with the gateway's list): the
+# service that owns a path alone knows which methods it serves, so it answers OPTIONS and 405
+# with the Allow that is true for that path.
+ANY_METHOD_RULES = (
+    ("/api/v1/auth/register", register),
+    ("/api/v1/auth/login", login),
+    ("/api/v1/rooms/join", join_room),
+    ("/api/v1/<path:_rest>", api),
+    ("/api", unknown_api),
+    ("/api/<path:_rest>", unknown_api),
+)
+
+
+@bp.record_once
+def _add_any_method_rules(state) -> None:
+    for path, view in ANY_METHOD_RULES:
+        endpoint = f"{bp.name}.{view.__name__}"
+        state.app.url_map.add(Rule(path, endpoint=endpoint))
+        state.app.view_functions[endpoint] = view
