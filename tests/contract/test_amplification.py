@@ -1,6 +1,6 @@
 """Bodies built to make the server work hard or answer at length: the answer stays short and quick.
 
-api.md, "Rules that hold for every addition": validation errors name at most 50 fields, and a
+docs/api.md (Limits): validation errors name at most 50 fields, and a
 longer list ends with ``"errors_truncated": true``.
 """
 
