@@ -1,11 +1,11 @@
 """Cache-Control of every API answer, so that nothing personal is kept where it should not be.
 
-Every /api answer but the public OpenAPI document and docs page is about someone: their token, their rooms,
-their tasks, or an error that a cache could otherwise keep (RFC 9111 lets a cache reuse a 404 or
-405 heuristically). So an answer is ``no-store`` unless it is a read with a validator: then it is
-``private, no-cache``, which lets the caller's own cache keep it but only ever reuse it after
-revalidating with ``If-None-Match`` (a 304 carries the same header), while no shared cache keeps
-it at all. A route that sets Cache-Control itself keeps its own.
+Every /api answer but the public OpenAPI document and docs page is about someone: their token,
+their rooms, their tasks, or an error that a cache could otherwise keep (RFC 9111 lets a cache
+reuse a 404 or 405 heuristically). So an answer is ``no-store`` unless it is a read with a
+validator: then it is ``private, no-cache``, which lets the caller's own cache keep it but only
+ever reuse it after revalidating with ``If-None-Match`` (a 304 carries the same header), while no
+shared cache keeps it at all. A route that sets Cache-Control itself keeps its own.
 """
 
 from __future__ import annotations
