@@ -14,9 +14,8 @@ from pathlib import Path
 import psutil
 from sqlalchemy.engine import make_url
 
-from . import DATA_DIR, load, measure, pgbench, product, scenarios, seed, verify
+from . import DATA_DIR, load, logins, measure, pgbench, product, scenarios, seed, verify
 from . import backend as backends
-from . import tokens as logins
 from .dataset import FULL, SMOKE, Spec
 from .reference.serve import CONFIGS, reference_server
 

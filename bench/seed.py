@@ -86,9 +86,9 @@ def engine(url: str):
 
 def rooms_tables():
     """The rooms service's tables, from its models."""
+    from tasksync_rooms.access_tokens import models as _access_tokens  # noqa: F401
     from tasksync_rooms.extensions import db
     from tasksync_rooms.rooms import models as _rooms  # noqa: F401  (each import registers its tables)
-    from tasksync_rooms.tokens import models as _tokens  # noqa: F401
     from tasksync_rooms.users import models as _users  # noqa: F401
 
     return db.metadata

@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from tasksync_common.tokens import API_AUDIENCE, INTERNAL_AUDIENCE, Signer
+from tasksync_common.signing import API_AUDIENCE, INTERNAL_AUDIENCE, Signer
 
 FORGER = Signer("not-the-real-secret-" + "z" * 40)
 

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from tasksync_common import config
 from tasksync_common.cache import cache
-from tasksync_common.tokens import API_AUDIENCE, Signer
+from tasksync_common.signing import API_AUDIENCE, Signer
 
 from .databases import postgres_base_url, temporary_postgres_database
 

@@ -173,7 +173,7 @@ def test_only_rooms_holds_the_signing_secret(manifests):
 def test_secret_placeholder_is_refused_in_production(manifests, tmp_path):
     # A placeholder that slipped into production must stop the rooms service, not sign tokens.
     from tasksync_common import config
-    from tasksync_rooms.tokens.signing import create_signer
+    from tasksync_rooms.access_tokens.signer import create_signer
 
     secret = _objects(manifests, "Secret")["tasksync-secrets"]["stringData"]["TASKSYNC_SECRET_KEY"]
     settings = config.load(

@@ -95,7 +95,7 @@ def test_me_needs_a_token(client, db):
 @pytest.mark.parametrize("secret", [None, "short", "change-me-change-me-change-me-change-me", "a" * 40])
 def test_production_refuses_missing_or_weak_secret(tmp_path, secret):
     from tasksync_common import config
-    from tasksync_rooms.tokens.signing import create_signer
+    from tasksync_rooms.access_tokens.signer import create_signer
 
     env = {"TASKSYNC_ENV": "production", "TASKSYNC_DATA_DIR": str(tmp_path)}
     if secret:
@@ -106,7 +106,7 @@ def test_production_refuses_missing_or_weak_secret(tmp_path, secret):
 
 def test_production_accepts_strong_secret_and_embedded_generates_one(tmp_path):
     from tasksync_common import config
-    from tasksync_rooms.tokens.signing import create_signer
+    from tasksync_rooms.access_tokens.signer import create_signer
 
     strong = {"TASKSYNC_ENV": "production", "TASKSYNC_SECRET_KEY": "Zq8v" + "k3Jx9pLm2Rt7Wn5Yb4Hc6Fd1Gs0Ae" * 2}
     assert create_signer(config.load({**strong, "TASKSYNC_DATA_DIR": str(tmp_path)})).kid

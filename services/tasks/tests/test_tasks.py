@@ -185,7 +185,7 @@ def test_summary_counts(client, alice):
 
 
 def test_room_deletion_needs_a_service_token(client, alice):
-    from tasksync_common.tokens import INTERNAL_AUDIENCE
+    from tasksync_common.signing import INTERNAL_AUDIENCE
     from tools.service_testing import signer
 
     add(client, alice)

@@ -15,7 +15,7 @@ from apiflask import HTTPTokenAuth
 from flask import current_app
 
 from .cache import ACTIVE, REVOKED, read_through, token_key
-from .tokens import API_AUDIENCE, INTERNAL_AUDIENCE, Claims, InvalidToken, Verifier
+from .signing import API_AUDIENCE, INTERNAL_AUDIENCE, Claims, InvalidToken, Verifier
 
 EXTENSION = "tasksync_authenticator"
 

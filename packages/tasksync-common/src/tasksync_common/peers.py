@@ -7,7 +7,7 @@ import time
 
 from .problems import Problem
 from .service_client import ServiceClient
-from .tokens import Claims, public_keys_from_jwks
+from .signing import Claims, public_keys_from_jwks
 
 REFRESH_INTERVAL = 1  # at most one key fetch a second for unknown key ids (a rotation shows up at once)
 MAX_AGE = 300  # and a fresh fetch every 5 minutes, so that a retired key stops being trusted

@@ -5,11 +5,11 @@ from __future__ import annotations
 from tasksync_common import auth, config, database
 from tasksync_common.service_app import create_base_app
 from tasksync_common.service_client import ServiceClient
-from tasksync_common.tokens import Verifier
+from tasksync_common.signing import Verifier
 
+from .access_tokens import service as access_tokens
+from .access_tokens.signer import create_signer
 from .extensions import db, migrate
-from .tokens import service as token_service
-from .tokens.signing import create_signer
 
 
 def create_app(test_config=None, settings=None):
@@ -17,11 +17,11 @@ def create_app(test_config=None, settings=None):
     settings = settings or config.load()
     app = create_base_app(__name__, "TaskSync API", settings, test_config)
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.rooms_database_url)
-    from .tokens import models as _token_models  # noqa: F401  (registers the table)
+    from .access_tokens import models as _access_token_models  # noqa: F401  (registers the table)
 
     signer = create_signer(settings)
     app.extensions["tasksync_signer"] = signer
-    auth.init_app(app, auth.Authenticator(Verifier(signer.public_keys.get), token_service.is_active))
+    auth.init_app(app, auth.Authenticator(Verifier(signer.public_keys.get), access_tokens.is_active))
     app.extensions["tasksync_tasks_client"] = ServiceClient("tasks", settings.tasks_url, settings.service_timeout)
 
     from . import internal

@@ -6,7 +6,7 @@ from tasksync_common import auth, config, database
 from tasksync_common.peers import Liveness, RemoteKeys, remote_token_state
 from tasksync_common.service_app import create_base_app
 from tasksync_common.service_client import ServiceClient
-from tasksync_common.tokens import Verifier
+from tasksync_common.signing import Verifier
 
 from .extensions import db, migrate
 

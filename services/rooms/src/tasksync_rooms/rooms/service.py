@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from tasksync_common.cache import NOT_MEMBER, member_key, publish
 from tasksync_common.problems import Problem
 
+from ..access_tokens import service as access_tokens
 from ..extensions import db
-from ..tokens import service as tokens
 from ..users.models import User
 from . import codes
 from .models import MEMBER, OWNER, Membership, Room
@@ -200,7 +200,7 @@ def _delete_tasks(room_id: int) -> None:
     response = client.request(
         "DELETE",
         f"/internal/v1/rooms/{room_id}/tasks",
-        headers={"Authorization": f"Bearer {tokens.issue_service_token()}"},
+        headers={"Authorization": f"Bearer {access_tokens.issue_service_token()}"},
     )
     if response.status != 204:
         raise Problem(503, "The tasks service could not delete the room's tasks; try again.")

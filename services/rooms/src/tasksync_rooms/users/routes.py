@@ -5,7 +5,7 @@ from apiflask import APIBlueprint, EmptySchema
 from tasksync_common.auth import user_auth
 from tasksync_common.problems import Problem
 
-from ..tokens import service as tokens
+from ..access_tokens import service as access_tokens
 from . import service
 from .schemas import Credentials, LoginIn, PasswordChangeIn, TokenOut, UserOut
 
@@ -36,7 +36,7 @@ def register(body):
 def login(body):
     """Exchange a username and password for a bearer token."""
     user = service.authenticate(username=body["username"], password=body["password"])
-    token, ttl = tokens.issue(user_id=user.id)
+    token, ttl = access_tokens.issue(user_id=user.id)
     return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "user": user}
 
 
@@ -46,7 +46,7 @@ def login(body):
 @bp.doc(summary="Log out", operation_id="logout")
 def logout():
     """Revoke the token this request carries."""
-    tokens.revoke(token_id=user_auth.current_user.claims.token_id)
+    access_tokens.revoke(token_id=user_auth.current_user.claims.token_id)
     return ""
 
 

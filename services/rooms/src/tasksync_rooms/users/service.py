@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 
 from tasksync_common.problems import Problem
 
+from ..access_tokens import service as access_tokens
 from ..extensions import db
-from ..tokens import service as tokens
 from .models import User
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -64,4 +64,4 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
         raise Problem(403, "The current password is wrong.")
     user.password_hash = hash_password(new_password)
     db.session.commit()
-    tokens.revoke_all(user_id=user.id)
+    access_tokens.revoke_all(user_id=user.id)

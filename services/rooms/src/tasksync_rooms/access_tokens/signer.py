@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from tasksync_common.config import Settings
-from tasksync_common.tokens import Signer, new_secret
+from tasksync_common.signing import Signer, new_secret
 
 
 def _load_or_create_secret(data_dir: Path) -> str:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from flask import current_app
 
 from tasksync_common.cache import REVOKED, cache, token_key
+from tasksync_common.signing import API_AUDIENCE, INTERNAL_AUDIENCE, Claims
 from tasksync_common.timestamps import utcnow
-from tasksync_common.tokens import API_AUDIENCE, INTERNAL_AUDIENCE, Claims
 
 from ..extensions import db
 from .models import AccessToken
