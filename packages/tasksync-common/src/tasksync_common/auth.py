@@ -84,9 +84,14 @@ def init_app(app, authenticator: Authenticator) -> None:
     app.extensions[EXTENSION] = authenticator
 
 
+def authenticator() -> Authenticator:
+    """The current app's authenticator."""
+    return current_app.extensions[EXTENSION]
+
+
 def _verifier_for(audience: str):
     def verify(token: str):
-        return current_app.extensions[EXTENSION].authenticate(token, audience)
+        return authenticator().authenticate(token, audience)
 
     return verify
 

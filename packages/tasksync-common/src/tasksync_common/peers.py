@@ -1,10 +1,16 @@
-"""What the gateway and the tasks service learn from the rooms service: keys and token state."""
+"""The peer services an app calls (a client and a liveness probe for each, reached through typed
+accessors), and what the gateway and the tasks service learn from the rooms service: keys and
+token state."""
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 
+from flask import Flask, current_app
+
+from .config import Settings
 from .problems import Problem
 from .service_client import ServiceClient
 from .signing import Claims, public_keys_from_jwks
@@ -98,3 +104,59 @@ class Liveness:
             return self._peer.request("GET", "/healthz", timeout=2).status == 200
         except Problem as problem:
             return problem.status_code != 503  # slow (504) is busy, not gone: only unreachable is down
+
+
+EXTENSION = "tasksync_peers"
+
+
+@dataclass(frozen=True)
+class Peer:
+    """How an app reaches one peer service, and whether that peer is up."""
+
+    client: ServiceClient
+    liveness: Liveness
+
+
+def init_app(app: Flask, settings: Settings, *names: str) -> dict[str, ServiceClient]:
+    """Give ``app`` a client and a liveness probe for each named peer ('rooms', 'tasks'); the clients."""
+    urls = {"rooms": settings.rooms_url, "tasks": settings.tasks_url}
+    peers = {}
+    for name in names:
+        client = ServiceClient(name, urls[name], settings.service_timeout)
+        peers[name] = Peer(client, Liveness(client))
+    app.extensions[EXTENSION] = peers
+    return {name: peer.client for name, peer in peers.items()}
+
+
+def _peer(name: str) -> Peer:
+    return current_app.extensions[EXTENSION][name]
+
+
+def clients() -> dict[str, ServiceClient]:
+    """Every peer's client, by name."""
+    return {name: peer.client for name, peer in current_app.extensions[EXTENSION].items()}
+
+
+def client(name: str) -> ServiceClient:
+    """The client of the peer called ``name``."""
+    return _peer(name).client
+
+
+def rooms_client() -> ServiceClient:
+    """The client of the rooms service."""
+    return client("rooms")
+
+
+def tasks_client() -> ServiceClient:
+    """The client of the tasks service."""
+    return client("tasks")
+
+
+def rooms_liveness() -> Liveness:
+    """Whether the rooms service is up (membership answers are trusted only while it is)."""
+    return _peer("rooms").liveness
+
+
+def tasks_liveness() -> Liveness:
+    """Whether the tasks service is up (revisions and pages are trusted only while it is)."""
+    return _peer("tasks").liveness

@@ -6,10 +6,9 @@ from apiflask import APIFlask
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tasksync_common import auth, config
-from tasksync_common.peers import Liveness, RemoteKeys, remote_token_state
+from tasksync_common import auth, config, peers
+from tasksync_common.peers import RemoteKeys, remote_token_state
 from tasksync_common.service_app import create_base_app
-from tasksync_common.service_client import ServiceClient
 from tasksync_common.signing import Verifier
 
 from . import health, openapi, proxy, throttling, web
@@ -21,14 +20,7 @@ def create_app(test_config=None, settings=None) -> APIFlask:
     app = create_base_app(__name__, "TaskSync gateway", settings, test_config, describes_api=False)
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
-    clients = {
-        "rooms": ServiceClient("rooms", settings.rooms_url, settings.service_timeout),
-        "tasks": ServiceClient("tasks", settings.tasks_url, settings.service_timeout),
-    }
-    app.extensions["tasksync_clients"] = clients
-    rooms = clients["rooms"]
-    app.extensions["tasksync_rooms_liveness"] = Liveness(rooms)
-    app.extensions["tasksync_tasks_liveness"] = Liveness(clients["tasks"])
+    rooms = peers.init_app(app, settings, "rooms", "tasks")["rooms"]
     auth.init_app(app, auth.Authenticator(Verifier(RemoteKeys(rooms)), remote_token_state(rooms)))
     throttling.init_app(app)
     for blueprint in (health.bp, openapi.bp, web.bp, proxy.bp):

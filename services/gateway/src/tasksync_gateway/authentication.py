@@ -6,8 +6,9 @@ is answered: by the service that owns the route, or by board_edge when the gatew
 from the shared cache itself. Asking here too would cost every request one more cache read.
 """
 
-from flask import current_app, g, request
+from flask import g, request
 
+from tasksync_common import auth
 from tasksync_common.problems import Problem
 
 
@@ -17,7 +18,7 @@ def authenticate():
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         identity = None
         if scheme.lower() == "bearer" and token.strip():
-            identity = current_app.extensions["tasksync_authenticator"].verify(token.strip())
+            identity = auth.authenticator().verify(token.strip())
         if identity is None:
             raise Problem(401, "A valid bearer token is required.")
         g.identity = identity

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, current_app, request
+from flask import Response, request
 
-from tasksync_common import preconditions
+from tasksync_common import auth, peers, preconditions
 from tasksync_common.auth import Identity
 from tasksync_common.board_cache import list_etag, page_key, revision_key
 from tasksync_common.cache import NOT_MEMBER, cache, member_key
@@ -31,7 +31,7 @@ def answer(path: str, identity: Identity) -> Response | None:
     if match is None or not 0 < int(match[1]) <= MAX_ID:
         return None
     room_id = int(match[1])
-    authenticator = current_app.extensions["tasksync_authenticator"]
+    authenticator = auth.authenticator()
     state, role, revision = cache.get_many(
         authenticator.state_key(identity), member_key(room_id, identity.user_id), revision_key(room_id)
     )
@@ -41,8 +41,8 @@ def answer(path: str, identity: Identity) -> Response | None:
         raise Problem(401, "A valid bearer token is required.")
     # Cached answers are trusted only while their publishers are up: membership from the rooms
     # service (as in the tasks service), pages and revisions from the tasks service.
-    current_app.extensions["tasksync_rooms_liveness"].require()
-    current_app.extensions["tasksync_tasks_liveness"].require()
+    peers.rooms_liveness().require()
+    peers.tasks_liveness().require()
     etag = list_etag(revision, request.query_string)
     if preconditions.none_match(request.headers.getlist("If-None-Match"), etag):
         return Response(status=304, headers={"ETag": etag})

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import Blueprint, current_app
 
+from tasksync_common import peers
 from tasksync_common.problems import Problem
 
 bp = Blueprint("health", __name__)
@@ -23,7 +24,7 @@ def _ready(client) -> str:
 @bp.get("/readyz")
 def readyz():
     """200 when every service and its database can serve; 503 naming what cannot."""
-    clients = current_app.extensions["tasksync_clients"]
+    clients = peers.clients()
     app = current_app._get_current_object()
 
     def check(name):

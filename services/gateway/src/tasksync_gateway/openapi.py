@@ -7,6 +7,7 @@ import threading
 from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
+from tasksync_common import peers
 from tasksync_common.api_document import drop_unused_components
 from tasksync_common.problems import Problem
 from tasksync_common.service_app import API_VERSION
@@ -146,8 +147,7 @@ def openapi():
     cached = current_app.extensions.get("tasksync_openapi")
     if cached is None:
         with _lock:
-            clients = current_app.extensions["tasksync_clients"]
-            cached = merge([_fetch(clients["rooms"]), _fetch(clients["tasks"])])
+            cached = merge([_fetch(peers.rooms_client()), _fetch(peers.tasks_client())])
             current_app.extensions["tasksync_openapi"] = cached
     return jsonify(cached)
 

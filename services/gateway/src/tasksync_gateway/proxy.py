@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from werkzeug.routing import Rule
 
+from tasksync_common import peers
 from tasksync_common.problems import Problem
 from tasksync_common.request_body import read_body
 
@@ -38,7 +39,7 @@ def forward(path: str) -> Response:
         cached = board_edge.answer(path, authenticate())
         if cached is not None:
             return cached
-    client = current_app.extensions["tasksync_clients"][routing.owner_of(path)]
+    client = peers.client(routing.owner_of(path))
     headers = {name: request.headers[name] for name in FORWARDED_REQUEST_HEADERS if name in request.headers}
     headers["X-Forwarded-For"] = request.remote_addr or ""
     target = quote(path) + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")

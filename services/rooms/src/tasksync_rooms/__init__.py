@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tasksync_common import auth, config, database
+from tasksync_common import auth, config, database, peers
 from tasksync_common.service_app import create_base_app
-from tasksync_common.service_client import ServiceClient
 from tasksync_common.signing import Verifier
 
 from .access_tokens import service as access_tokens
-from .access_tokens.signer import create_signer
+from .access_tokens import signer as access_token_signer
 from .extensions import db, migrate
 
 
@@ -19,10 +18,9 @@ def create_app(test_config=None, settings=None):
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.rooms_database_url)
     from .access_tokens import models as _access_token_models  # noqa: F401  (registers the table)
 
-    signer = create_signer(settings)
-    app.extensions["tasksync_signer"] = signer
+    signer = access_token_signer.init_app(app, settings)
     auth.init_app(app, auth.Authenticator(Verifier(signer.public_keys.get), access_tokens.is_active))
-    app.extensions["tasksync_tasks_client"] = ServiceClient("tasks", settings.tasks_url, settings.service_timeout)
+    peers.init_app(app, settings, "tasks")
 
     from . import internal
     from .rooms import routes as rooms

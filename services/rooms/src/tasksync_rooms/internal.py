@@ -1,11 +1,11 @@
 """Routes for the other services only: signing keys, token state, membership answers."""
 
 from apiflask import APIBlueprint
-from flask import current_app
 
 from tasksync_common.auth import user_auth
 from tasksync_common.problems import Problem
 
+from .access_tokens.signer import signer
 from .rooms import service as rooms
 
 bp = APIBlueprint("internal", __name__, url_prefix="/internal/v1", enable_openapi=False)
@@ -14,7 +14,7 @@ bp = APIBlueprint("internal", __name__, url_prefix="/internal/v1", enable_openap
 @bp.get("/jwks")
 def jwks():
     """The public keys tokens are verified with (public by nature)."""
-    return current_app.extensions["tasksync_signer"].jwks()
+    return signer().jwks()
 
 
 @bp.get("/tokens/current")

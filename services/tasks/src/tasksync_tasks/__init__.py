@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tasksync_common import auth, config, database
-from tasksync_common.peers import Liveness, RemoteKeys, remote_token_state
+from tasksync_common import auth, config, database, peers
+from tasksync_common.peers import RemoteKeys, remote_token_state
 from tasksync_common.service_app import create_base_app
-from tasksync_common.service_client import ServiceClient
 from tasksync_common.signing import Verifier
 
 from .extensions import db, migrate
@@ -18,9 +17,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.tasks_database_url)
     from .tasks import models as _models  # noqa: F401  (registers the tables)
 
-    rooms = ServiceClient("rooms", settings.rooms_url, settings.service_timeout)
-    app.extensions["tasksync_rooms_client"] = rooms
-    app.extensions["tasksync_rooms_liveness"] = Liveness(rooms)
+    rooms = peers.init_app(app, settings, "rooms")["rooms"]
     auth.init_app(app, auth.Authenticator(Verifier(key_lookup or RemoteKeys(rooms)), remote_token_state(rooms)))
 
     from . import internal

@@ -6,8 +6,7 @@ are only added, never overwrite, so a slow stale answer cannot undo a change.
 
 from __future__ import annotations
 
-from flask import current_app
-
+from tasksync_common import peers
 from tasksync_common.auth import Identity
 from tasksync_common.cache import NOT_MEMBER, member_key, read_through
 from tasksync_common.problems import Problem
@@ -15,13 +14,13 @@ from tasksync_common.problems import Problem
 
 def role(room_id: int, user_id: int, caller: Identity) -> str | None:
     """The role of ``user_id`` in ``room_id`` (None if not a member), asked as ``caller``."""
-    current_app.extensions["tasksync_rooms_liveness"].require()  # fail closed while rooms is down
+    peers.rooms_liveness().require()  # fail closed while rooms is down
     answer = read_through(member_key(room_id, user_id), lambda: _ask_rooms(room_id, user_id, caller))
     return None if answer == NOT_MEMBER else answer
 
 
 def _ask_rooms(room_id: int, user_id: int, caller: Identity) -> str:
-    client = current_app.extensions["tasksync_rooms_client"]
+    client = peers.rooms_client()
     response = client.request("GET", f"/internal/v1/rooms/{room_id}/members/{user_id}", headers=caller.authorization)
     if response.status == 200:
         return response.json()["role"]

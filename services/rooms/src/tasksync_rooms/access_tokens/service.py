@@ -12,12 +12,9 @@ from tasksync_common.timestamps import utcnow
 
 from ..extensions import db
 from .models import AccessToken
+from .signer import signer
 
 SERVICE_TOKEN_TTL = 60
-
-
-def _signer():
-    return current_app.extensions["tasksync_signer"]
 
 
 def _from_epoch(seconds: int) -> datetime:
@@ -27,7 +24,7 @@ def _from_epoch(seconds: int) -> datetime:
 def issue(*, user_id: int) -> tuple[str, int]:
     """Sign a new token for ``user_id`` and record it; return the token and its lifetime."""
     ttl = current_app.config["SETTINGS"].token_ttl
-    token, claims = _signer().issue(str(user_id), API_AUDIENCE, ttl)
+    token, claims = signer().issue(str(user_id), API_AUDIENCE, ttl)
     db.session.add(
         AccessToken(
             id=claims["jti"],
@@ -43,7 +40,7 @@ def issue(*, user_id: int) -> tuple[str, int]:
 
 def issue_service_token() -> str:
     """A short-lived token the rooms service presents to its peers."""
-    token, _ = _signer().issue("service:rooms", INTERNAL_AUDIENCE, SERVICE_TOKEN_TTL)
+    token, _ = signer().issue("service:rooms", INTERNAL_AUDIENCE, SERVICE_TOKEN_TTL)
     return token
 
 

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from flask import Flask, current_app
+
 from tasksync_common.config import Settings
 from tasksync_common.signing import Signer, new_secret
 
@@ -29,6 +31,7 @@ def _load_or_create_secret(data_dir: Path) -> str:
 
 
 MIN_SECRET_LENGTH = 32
+EXTENSION = "tasksync_signer"
 
 
 def _check_production_secret(secret: str | None) -> None:
@@ -40,6 +43,17 @@ def _check_production_secret(secret: str | None) -> None:
             "TASKSYNC_SECRET_KEY is too weak for production: use at least 32 random characters, "
             "for example from `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
+
+
+def init_app(app: Flask, settings: Settings) -> Signer:
+    """Give ``app`` the signer of its configuration (see ``signer``)."""
+    app.extensions[EXTENSION] = create_signer(settings)
+    return app.extensions[EXTENSION]
+
+
+def signer() -> Signer:
+    """The current app's signer."""
+    return current_app.extensions[EXTENSION]
 
 
 def create_signer(settings: Settings) -> Signer:

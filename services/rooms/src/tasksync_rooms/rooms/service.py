@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from tasksync_common import peers
 from tasksync_common.cache import NOT_MEMBER, member_key, publish
 from tasksync_common.problems import Problem
 
@@ -196,7 +196,7 @@ def delete(*, room_id: int, user_id: int) -> None:
 
 
 def _delete_tasks(room_id: int) -> None:
-    client = current_app.extensions["tasksync_tasks_client"]
+    client = peers.tasks_client()
     response = client.request(
         "DELETE",
         f"/internal/v1/rooms/{room_id}/tasks",
