@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tasksync_common.cache import NOT_MEMBER, cache, member_key
+from tasksync_common.board_access import NOT_MEMBER, member_key
+from tasksync_common.cache import cache
 from tasksync_rooms.rooms import codes
 from tasksync_rooms.rooms.models import Room
 

@@ -6,7 +6,8 @@ service itself runs too (its liveness is checked), on a database of its own."""
 
 import pytest
 
-from tasksync_common.cache import ACTIVE, NOT_MEMBER, cache, member_key, token_key
+from tasksync_common.board_access import NOT_MEMBER, member_key
+from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_tasks import create_app
 from tools.service_testing import backends, client, db, service_app, serving, signer, token_for  # noqa: F401
 

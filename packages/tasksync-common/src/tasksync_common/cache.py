@@ -1,4 +1,5 @@
-"""The one Flask-Caching object, and the keys that services share through it.
+"""The one Flask-Caching object, the token state services share through it, and how answers are
+published (a room's board keys and rule are in board_access).
 
 The cache is shared across processes (Redis in production, files in the data folder when
 embedded), because the rooms service writes the answers that the other services read:
@@ -17,7 +18,6 @@ from .config import Settings
 cache = Cache()
 log = logging.getLogger(__name__)
 
-NOT_MEMBER = "-"  # cached answer for "this user is not in this room"
 REVOKED = "0"
 ACTIVE = "1"
 # How long a cached answer may live; the owner of the data overwrites it on every change.
@@ -61,11 +61,6 @@ def _answer_outages(app: Flask) -> None:
 
     app.register_error_handler(Unreachable, unavailable)
     app.register_error_handler(TooSlow, unavailable)
-
-
-def member_key(room_id: int, user_id: int) -> str:
-    """Key of the cached role of ``user_id`` in ``room_id`` (or NOT_MEMBER)."""
-    return f"member:{room_id}:{user_id}"
 
 
 def token_key(token_id: str) -> str:

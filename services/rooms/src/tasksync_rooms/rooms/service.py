@@ -7,8 +7,7 @@ import functools
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from tasksync_common import peers
-from tasksync_common.cache import NOT_MEMBER, member_key, publish
+from tasksync_common import board_access, peers
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
@@ -154,10 +153,10 @@ def _publish_roles(room_id: int, user_ids) -> None:
     def load(user_id):
         role = role_of(room_id=room_id, user_id=user_id)
         db.session.rollback()  # end the read so the next one sees newer commits
-        return role or NOT_MEMBER
+        return role
 
     for user_id in user_ids:
-        publish(member_key(room_id, user_id), functools.partial(load, user_id))
+        board_access.publish_role(room_id, user_id, functools.partial(load, user_id))
 
 
 def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tasksync_common import cache
-from tasksync_common.board_cache import revision_key
+from tasksync_common import board_access
 
 from ..extensions import db
 from .models import RoomRevision
@@ -47,12 +46,12 @@ def _load(room_id: int) -> int:
 
 def publish(room_id: int, revision: int) -> None:
     """After the commit that made ``revision``: let every process see it (or a newer one)."""
-    cache.publish_counter(revision_key(room_id), revision, lambda: _load(room_id))
+    board_access.publish_revision(room_id, revision, lambda: _load(room_id))
 
 
 def current(room_id: int) -> int:
     """The room's revision, from the cache when it is there."""
-    return cache.read_through(revision_key(room_id), lambda: _load(room_id))
+    return board_access.current_revision(room_id, lambda: _load(room_id))
 
 
 def forget(room_id: int) -> int:

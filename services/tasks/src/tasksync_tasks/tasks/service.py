@@ -8,9 +8,8 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
 
-from tasksync_common import board_cache
+from tasksync_common import board_access
 from tasksync_common.auth import Identity
-from tasksync_common.cache import cache
 from tasksync_common.problems import Problem, field_error
 from tasksync_common.timestamps import utcnow
 
@@ -105,19 +104,16 @@ def get(*, room_id: int, task_id: int, caller: Identity) -> Row:
 def list_etag(*, room_id: int, caller: Identity, query_string: bytes) -> str:
     """The validator of the list the caller asks for (404 unless they belong to the room)."""
     membership.require_member(room_id, caller)
-    return board_cache.list_etag(revisions.current(room_id), query_string)
+    return board_access.list_etag(revisions.current(room_id), query_string)
 
 
 def page_json(*, room_id: int, query: dict, etag: str) -> str:
     """The page ``etag`` names, as JSON: built once, then served from the shared cache.
     Only for a caller that ``list_etag`` has let in."""
-    key = board_cache.page_key(room_id, etag)
-    body = cache.get(key)
-    if body is None:
-        # Read after the revision: a page is never older than the tag it is stored under.
-        body = current_app.json.dumps(TaskPage().dump(_page(room_id, query)), separators=(",", ":"))
-        cache.set(key, body, timeout=board_cache.PAGE_TTL)
-    return body
+    # Read after the revision: a page is never older than the tag it is stored under.
+    return board_access.page(
+        room_id, etag, lambda: current_app.json.dumps(TaskPage().dump(_page(room_id, query)), separators=(",", ":"))
+    )
 
 
 def _page(room_id: int, query: dict) -> dict:
