@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 
+from tasksync_common import after_commit
 from tasksync_common.cache import REVOKED, cache, token_key
 from tasksync_common.signing import API_AUDIENCE, INTERNAL_AUDIENCE, Claims
 from tasksync_common.timestamps import utcnow
@@ -54,10 +55,14 @@ def _revoke(records) -> None:
     now = utcnow()
     for record in records:
         record.revoked_at = now
-    db.session.commit()
-    for record in records:
         ttl = int((record.expires_at - now).total_seconds())
-        cache.set(token_key(record.id), REVOKED, timeout=max(1, min(ttl, 3600)))
+        after_commit.defer(db.session, _publish_revoked, record.id, max(1, min(ttl, 3600)))
+    db.session.commit()
+
+
+def _publish_revoked(token_id: str, timeout: int) -> None:
+    """After the commit that revoked it: every service refuses the token on its next request."""
+    cache.set(token_key(token_id), REVOKED, timeout=timeout)
 
 
 def revoke(*, token_id: str) -> None:

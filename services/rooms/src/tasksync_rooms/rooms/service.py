@@ -7,7 +7,7 @@ import functools
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from tasksync_common import board_access, peers
+from tasksync_common import after_commit, board_access, peers
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
@@ -87,10 +87,10 @@ def create(*, user_id: int, name: str) -> dict:
         db.session.add(room)
         db.session.flush()
         db.session.add(Membership(user_id=user_id, room_id=room.id, role=OWNER))
+        _roles_change(room.id, [user_id])
         return room
 
     room = _with_fresh_code(write)
-    _publish_roles(room.id, [user_id])
     return get(room_id=room.id, user_id=user_id)
 
 
@@ -121,11 +121,13 @@ def join(*, user_id: int, code: str) -> dict:
         raise Problem(404, "No room has that code.")
     if db.session.get(Membership, (user_id, room.id)) is None:
         db.session.add(Membership(user_id=user_id, room_id=room.id, role=MEMBER))
-        try:
-            db.session.commit()
-        except IntegrityError:  # joined twice at once: the other request won
-            db.session.rollback()
-    _publish_roles(room.id, [user_id])
+    _roles_change(room.id, [user_id])  # a member already too: the cache then holds the current answer
+    try:
+        db.session.commit()
+    except IntegrityError:  # joined twice at once: the other request won; publish all the same
+        db.session.rollback()
+        _roles_change(room.id, [user_id])
+        db.session.commit()
     return get(room_id=room.id, user_id=user_id)
 
 
@@ -147,16 +149,19 @@ def role_of(*, room_id: int, user_id: int) -> str | None:
     return row[0] if row else None
 
 
-def _publish_roles(room_id: int, user_ids) -> None:
-    """After a committed membership change: every service sees it on the very next request."""
-
-    def load(user_id):
-        role = role_of(room_id=room_id, user_id=user_id)
-        db.session.rollback()  # end the read so the next one sees newer commits
-        return role
-
+def _roles_change(room_id: int, user_ids) -> None:
+    """The roles of ``user_ids`` in the room change with this transaction: once it commits, every
+    service sees them on its very next request."""
     for user_id in user_ids:
-        board_access.publish_role(room_id, user_id, functools.partial(load, user_id))
+        after_commit.defer(
+            db.session, board_access.publish_role, room_id, user_id, functools.partial(_load_role, room_id, user_id)
+        )
+
+
+def _load_role(room_id: int, user_id: int) -> str | None:
+    role = role_of(room_id=room_id, user_id=user_id)
+    db.session.rollback()  # end the read so the next one sees newer commits
+    return role
 
 
 def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:
@@ -171,8 +176,8 @@ def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:
     if membership is None:
         raise Problem(404, "That user is not a member of this room.")
     db.session.delete(membership)
+    _roles_change(room_id, [member_id])
     db.session.commit()
-    _publish_roles(room_id, [member_id])
 
 
 def delete(*, room_id: int, user_id: int) -> None:
@@ -180,14 +185,14 @@ def delete(*, room_id: int, user_id: int) -> None:
     room = _owned(room_id, user_id)
     member_ids = [m.user_id for m in db.session.query(Membership).filter_by(room_id=room_id)]
     room.deleting = True
+    _roles_change(room_id, member_ids)
     db.session.commit()
-    _publish_roles(room_id, member_ids)
     try:
         _delete_tasks(room_id)
     except Problem:
         room.deleting = False
+        _roles_change(room_id, member_ids)
         db.session.commit()
-        _publish_roles(room_id, member_ids)
         raise
     db.session.query(Membership).filter_by(room_id=room_id).delete()
     db.session.delete(room)

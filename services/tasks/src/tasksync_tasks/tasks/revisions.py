@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tasksync_common import board_access
+from tasksync_common import after_commit, board_access
 
 from ..extensions import db
 from .models import RoomRevision
@@ -26,7 +26,14 @@ def _increment(room_id: int) -> int | None:
 
 
 def bump(room_id: int) -> int:
-    """Count one more change in the room, inside the caller's transaction; the new revision."""
+    """Count one more change in the room, inside the caller's transaction; the new revision,
+    published to every process once that transaction commits."""
+    revision = _bump(room_id)
+    after_commit.defer(db.session, _publish, room_id, revision)
+    return revision
+
+
+def _bump(room_id: int) -> int:
     revision = _increment(room_id)
     if revision is not None:
         return revision
@@ -44,7 +51,7 @@ def _load(room_id: int) -> int:
     return revision or 0
 
 
-def publish(room_id: int, revision: int) -> None:
+def _publish(room_id: int, revision: int) -> None:
     """After the commit that made ``revision``: let every process see it (or a newer one)."""
     board_access.publish_revision(room_id, revision, lambda: _load(room_id))
 

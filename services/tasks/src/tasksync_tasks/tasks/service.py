@@ -89,9 +89,8 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
         "updated_at": now,
     }
     task = db.session.execute(_INSERT, values).one()
-    revision = revisions.bump(room_id)
+    revisions.bump(room_id)
     db.session.commit()
-    revisions.publish(room_id, revision)
     return task
 
 
@@ -171,9 +170,8 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             },
         ).one_or_none()
         if written is not None:
-            revision = revisions.bump(room_id)
+            revisions.bump(room_id)
             db.session.commit()
-            revisions.publish(room_id, revision)
             return written
         db.session.rollback()  # someone else wrote in between
         if if_match is not None:
@@ -191,14 +189,12 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
         db.session.rollback()
         _find(room_id, task_id)  # 404 if it is not there at all
         raise Problem(412, STALE)
-    revision = revisions.bump(room_id)
+    revisions.bump(room_id)
     db.session.commit()
-    revisions.publish(room_id, revision)
 
 
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
-    revision = revisions.forget(room_id)
+    revisions.forget(room_id)
     db.session.commit()
-    revisions.publish(room_id, revision)
