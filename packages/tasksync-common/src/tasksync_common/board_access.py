@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from . import auth, peers, preconditions
 from .auth import Identity
 from .cache import cache, publish, publish_counter, read_through
-from .problems import Problem
+from .errors import Unauthenticated
 
 PAGE_TTL = 120  # pages of older revisions are never asked for again; let them go soon
 NOT_MEMBER = "-"  # cached answer for "this user is not in this room"
@@ -117,7 +117,7 @@ def cached_read(room_id: int, identity: Identity, query_string: bytes, if_none_m
     if state is None or _decode_role(cached_role) is None or revision is None:
         return None
     if not authenticator.is_active(identity, state):
-        raise Problem(401, "A valid bearer token is required.")
+        raise Unauthenticated("A valid bearer token is required.")
     # Cached answers are trusted only while their publishers are up: membership from the rooms
     # service (as in the tasks service), pages and revisions from the tasks service.
     peers.rooms_liveness().require()

@@ -1,4 +1,5 @@
-"""RFC 9457 problem documents: the one error shape of every TaskSync response."""
+"""RFC 9457 problem documents: the one error shape of every TaskSync response, and the one place
+where domain errors (tasksync_common.errors) become HTTP."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
 from flask import Response
 from werkzeug.http import HTTP_STATUS_CODES
+
+from .errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Stale, Unauthenticated, Unavailable
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -45,9 +48,30 @@ class Problem(HTTPError):
         super().__init__(status, message=detail, headers=headers, extra_data=extra)
 
 
+# The status of each kind of domain error.
+DOMAIN_STATUSES = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Stale: 412,
+    Invalid: 422,
+    Unavailable: 503,
+}
+
+
+def from_domain(error: DomainError) -> Problem:
+    """The problem a domain error is answered with."""
+    status = next(status for kind, status in DOMAIN_STATUSES.items() if isinstance(error, kind))
+    errors = [{"field": error.field, "message": error.message}] if isinstance(error, Invalid) else None
+    retry_after = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return Problem(status, error.detail, errors=errors, headers=headers)
+
+
 def field_error(field: str, message: str) -> Problem:
     """A 422 naming one offending field."""
-    return Problem(422, f"Invalid field: {field}.", errors=[{"field": field, "message": message}])
+    return from_domain(Invalid(field, message))
 
 
 def _cut(text: str) -> str:
@@ -127,6 +151,7 @@ def init_app(app: APIFlask) -> None:
     """Make every error of ``app`` a problem document, and never show a stack trace."""
     app.config.setdefault("VALIDATION_ERROR_STATUS_CODE", 422)
     app.error_processor(_to_problem)
+    app.register_error_handler(DomainError, lambda error: _to_problem(from_domain(error)))
 
     @app.errorhandler(Exception)
     def unexpected(error):

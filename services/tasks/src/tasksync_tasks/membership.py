@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tasksync_common import board_access, peers
 from tasksync_common.auth import Identity
-from tasksync_common.problems import Problem
+from tasksync_common.errors import NotFound, Unauthenticated, Unavailable
 
 
 def role(room_id: int, user_id: int, caller: Identity) -> str | None:
@@ -21,11 +21,11 @@ def _ask_rooms(room_id: int, user_id: int, caller: Identity) -> str | None:
     if response.status == 404:
         return None
     if response.status == 401:
-        raise Problem(401)
-    raise Problem(503, "The rooms service could not answer; try again shortly.", headers={"Retry-After": "2"})
+        raise Unauthenticated()
+    raise Unavailable("The rooms service could not answer; try again shortly.", retry_after=2)
 
 
 def require_member(room_id: int, caller: Identity) -> None:
     """404 unless the caller belongs to the room (a room they cannot see does not exist)."""
     if role(room_id, caller.user_id, caller) is None:
-        raise Problem(404, "No such room.")
+        raise NotFound("No such room.")

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common import after_commit, board_access, peers
+from tasksync_common.errors import Conflict, Forbidden, NotFound, Unavailable
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
@@ -56,14 +57,14 @@ def get(*, room_id: int, user_id: int) -> dict:
     """One room as its member sees it; 404 when it does not exist or they are not in it."""
     row = db.session.execute(_ROOM_OF, {"user": user_id, "room": room_id}).first()
     if row is None:
-        raise Problem(404, "No such room.")
+        raise NotFound("No such room.")
     return dict(row._mapping)
 
 
 def _owned(room_id: int, user_id: int) -> Room:
     view = get(room_id=room_id, user_id=user_id)
     if view["role"] != OWNER:
-        raise Problem(403, "Only the room's owner may do this.")
+        raise Forbidden("Only the room's owner may do this.")
     return db.session.get(Room, room_id)
 
 
@@ -76,7 +77,7 @@ def _with_fresh_code(write):
             return result
         except IntegrityError:
             db.session.rollback()
-    raise Problem(503, "Could not allocate a room code; try again.")
+    raise Unavailable("Could not allocate a room code; try again.")
 
 
 def create(*, user_id: int, name: str) -> dict:
@@ -118,24 +119,25 @@ def join(*, user_id: int, code: str) -> dict:
     """Join the room with ``code``; joining a room twice is not an error."""
     room = db.session.execute(select(Room).where(Room.code == code, Room.deleting.is_(False))).scalar_one_or_none()
     if room is None:
-        raise Problem(404, "No room has that code.")
-    if db.session.get(Membership, (user_id, room.id)) is None:
-        db.session.add(Membership(user_id=user_id, room_id=room.id, role=MEMBER))
-    _roles_change(room.id, [user_id])  # a member already too: the cache then holds the current answer
+        raise NotFound("No room has that code.")
+    room_id = room.id  # the commit expires ``room``; its id is all that is needed after it
+    if db.session.get(Membership, (user_id, room_id)) is None:
+        db.session.add(Membership(user_id=user_id, room_id=room_id, role=MEMBER))
+    _roles_change(room_id, [user_id])  # for a member already too, so that the cache holds the answer
     try:
         db.session.commit()
     except IntegrityError:  # joined twice at once: the other request won; publish all the same
         db.session.rollback()
-        _roles_change(room.id, [user_id])
+        _roles_change(room_id, [user_id])
         db.session.commit()
-    return get(room_id=room.id, user_id=user_id)
+    return get(room_id=room_id, user_id=user_id)
 
 
 def members(*, room_id: int, user_id: int) -> list[dict]:
     """The members of a room, owner first (members only)."""
     rows = [dict(row._mapping) for row in db.session.execute(_MEMBERS_OF, {"room": room_id})]
     if not any(row["user_id"] == user_id for row in rows):
-        raise Problem(404, "No such room.")
+        raise NotFound("No such room.")
     return rows
 
 
@@ -169,12 +171,12 @@ def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:
     room = get(room_id=room_id, user_id=user_id)
     if member_id == user_id:
         if room["role"] == OWNER:
-            raise Problem(409, "The owner cannot leave their own room; delete it instead.")
+            raise Conflict("The owner cannot leave their own room; delete it instead.")
     elif room["role"] != OWNER:
-        raise Problem(403, "Only the room's owner may remove members.")
+        raise Forbidden("Only the room's owner may remove members.")
     membership = db.session.get(Membership, (member_id, room_id))
     if membership is None:
-        raise Problem(404, "That user is not a member of this room.")
+        raise NotFound("That user is not a member of this room.")
     db.session.delete(membership)
     _roles_change(room_id, [member_id])
     db.session.commit()
@@ -189,7 +191,7 @@ def delete(*, room_id: int, user_id: int) -> None:
     db.session.commit()
     try:
         _delete_tasks(room_id)
-    except Problem:
+    except (Problem, Unavailable):  # the tasks service is unreachable, slow, or refused
         room.deleting = False
         _roles_change(room_id, member_ids)
         db.session.commit()
@@ -207,4 +209,4 @@ def _delete_tasks(room_id: int) -> None:
         headers={"Authorization": f"Bearer {access_tokens.issue_service_token()}"},
     )
     if response.status != 204:
-        raise Problem(503, "The tasks service could not delete the room's tasks; try again.")
+        raise Unavailable("The tasks service could not delete the room's tasks; try again.")

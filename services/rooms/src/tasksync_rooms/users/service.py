@@ -6,7 +6,7 @@ import unicodedata
 
 from sqlalchemy.exc import IntegrityError
 
-from tasksync_common.problems import Problem
+from tasksync_common.errors import Conflict, Forbidden, Unauthenticated
 
 from ..access_tokens import service as access_tokens
 from ..extensions import db
@@ -43,7 +43,7 @@ def create(*, username: str, password: str) -> User:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Problem(409, "That username is taken.") from None
+        raise Conflict("That username is taken.") from None
     return user
 
 
@@ -51,7 +51,7 @@ def authenticate(*, username: str, password: str) -> User:
     """The user these credentials belong to; one 401 for an unknown name and a wrong password."""
     user = _find(username)
     if not verify_password(user.password_hash if user else None, password):
-        raise Problem(401, WRONG_CREDENTIALS)
+        raise Unauthenticated(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()
@@ -61,7 +61,7 @@ def authenticate(*, username: str, password: str) -> User:
 def change_password(*, user: User, current_password: str, new_password: str) -> None:
     """Set a new password and revoke every token issued before; 403 on a wrong current one."""
     if not verify_password(user.password_hash, current_password):
-        raise Problem(403, "The current password is wrong.")
+        raise Forbidden("The current password is wrong.")
     user.password_hash = hash_password(new_password)
     db.session.commit()
     access_tokens.revoke_all(user_id=user.id)

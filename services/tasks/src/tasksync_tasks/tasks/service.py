@@ -10,7 +10,7 @@ from sqlalchemy import update as sql_update
 
 from tasksync_common import board_access
 from tasksync_common.auth import Identity
-from tasksync_common.problems import Problem, field_error
+from tasksync_common.errors import Invalid, NotFound, Stale, Unavailable
 from tasksync_common.timestamps import utcnow
 
 from .. import membership
@@ -60,13 +60,13 @@ def _like_pattern(q: str) -> str:
 
 def _check_assignee(room_id: int, user_id: int, caller: Identity) -> None:
     if user_id != caller.user_id and membership.role(room_id, user_id, caller) is None:
-        raise field_error("user_id", "Must be a member of the room.")
+        raise Invalid("user_id", "Must be a member of the room.")
 
 
 def _find(room_id: int, task_id: int) -> Row:
     task = db.session.execute(_FIND, {"task": task_id, "room": room_id}).one_or_none()
     if task is None:
-        raise Problem(404, "No such task in this room.")
+        raise NotFound("No such task in this room.")
     return task
 
 
@@ -153,7 +153,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     for _ in range(UPDATE_ATTEMPTS):
         task = _find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
-            raise Problem(412, STALE)
+            raise Stale(STALE)
         if all(getattr(task, name) == value for name, value in fields.items()):
             db.session.rollback()  # nothing to change: the version stays
             return task
@@ -175,8 +175,8 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             return written
         db.session.rollback()  # someone else wrote in between
         if if_match is not None:
-            raise Problem(412, STALE)
-    raise Problem(503, "The task is changing too fast; try again.", headers={"Retry-After": "1"})
+            raise Stale(STALE)
+    raise Unavailable("The task is changing too fast; try again.", retry_after=1)
 
 
 def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None) -> None:
@@ -188,7 +188,7 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
     if not db.session.execute(statement).rowcount:
         db.session.rollback()
         _find(room_id, task_id)  # 404 if it is not there at all
-        raise Problem(412, STALE)
+        raise Stale(STALE)
     revisions.bump(room_id)
     db.session.commit()
 
