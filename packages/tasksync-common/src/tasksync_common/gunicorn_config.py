@@ -12,8 +12,14 @@ _shared_store = bool(os.environ.get("REDIS_URL"))
 
 # Without Redis the gateway's throttling counters live in its memory: one process keeps them exact.
 workers = int(os.environ.get("WEB_CONCURRENCY") or (1 if _service == "gateway" and not _shared_store else 2))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS") or (8 if _service == "gateway" else 4))
+# The gateway waits on clients: an event loop (gevent) holds each open connection as a greenlet of
+# a few KiB, so slow clients (or, later, idle event streams) cost no thread each; with threads, eight
+# clients trickling their headers held all eight and starved everyone else. The services behind it
+# only hear from the gateway and spend their time in Python and the database: threads suit them.
+worker_class = "gevent" if _service == "gateway" else "gthread"
+# Open connections per gevent worker; beyond it the worker stops accepting until one closes.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 4096)
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)  # gthread only
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 10)
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
