@@ -1,4 +1,5 @@
-"""docker-compose.yml: valid Compose, one published port, health-ordered start, nothing on disk."""
+"""docker-compose.yml: valid Compose, one published port (the proxy's), health-ordered start,
+nothing on disk."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 SERVICES = ("gateway", "rooms", "tasks")
 BACKING = ("postgres", "redis")
+PROXY = "proxy"
 
 
 def test_file_follows_the_compose_specification(tool):
@@ -17,13 +19,36 @@ def test_file_follows_the_compose_specification(tool):
 
 
 def test_exactly_the_expected_services(compose):
-    assert set(compose["services"]) == {*SERVICES, *BACKING}
+    assert set(compose["services"]) == {*SERVICES, *BACKING, PROXY}
 
 
-def test_only_the_gateway_publishes_a_port(compose):
+def test_only_the_proxy_publishes_a_port(compose):
     publishing = {name for name, service in compose["services"].items() if service.get("ports")}
-    assert publishing == {"gateway"}
-    assert compose["services"]["gateway"]["ports"] == ["${TASKSYNC_PUBLISH_PORT:-8000}:8000"]
+    assert publishing == {PROXY}
+    assert compose["services"][PROXY]["ports"] == ["${TASKSYNC_PUBLISH_PORT:-8000}:8080"]
+
+
+def test_proxy_is_the_official_nginx_at_an_exact_version(compose):
+    assert re.fullmatch(r"nginx:\d+\.\d+\.\d+(-alpine)?", compose["services"][PROXY]["image"])
+
+
+def test_proxy_runs_the_repository_config_and_serves_the_web_client(compose, root):
+    proxy = compose["services"][PROXY]
+    mounts = dict(volume.rsplit(":", 1)[0].split(":", 1) for volume in proxy["volumes"])
+    assert all(volume.endswith(":ro") for volume in proxy["volumes"])
+    assert mounts["./deploy/nginx/nginx.conf"] == "/etc/nginx/nginx.conf"
+    assert mounts["./deploy/nginx/tasksync-static.conf"] == "/etc/nginx/tasksync-static.conf"
+    web = mounts["./services/gateway/src/tasksync_gateway/web"]
+    assert (root / "services/gateway/src/tasksync_gateway/web/index.html").is_file()
+    config = (root / "deploy/nginx/nginx.conf").read_text()
+    assert f"root {web};" in config and f"alias {web}/;" in config
+    assert "server gateway:8000;" in config and "listen 8080" in config
+    assert proxy["read_only"] is True and proxy["tmpfs"] == ["/tmp"]
+    assert proxy["depends_on"] == {"gateway": {"condition": "service_healthy"}}
+
+
+def test_gateway_trusts_the_one_proxy_in_front(compose):
+    assert compose["services"]["gateway"]["environment"]["TASKSYNC_TRUSTED_PROXIES"] == "${TASKSYNC_TRUSTED_PROXIES:-1}"
 
 
 def test_no_service_names_its_container(compose):
@@ -31,7 +56,7 @@ def test_no_service_names_its_container(compose):
     assert [name for name, service in compose["services"].items() if "container_name" in service] == []
 
 
-@pytest.mark.parametrize("name", SERVICES + BACKING)
+@pytest.mark.parametrize("name", (*SERVICES, *BACKING, PROXY))
 def test_every_service_has_a_healthcheck(compose, name):
     healthcheck = compose["services"][name].get("healthcheck")
     assert healthcheck and healthcheck["test"][0] in ("CMD", "CMD-SHELL")
@@ -70,11 +95,11 @@ def test_services_build_from_the_shared_dockerfile(compose, root, name):
     assert build["args"] == {"SERVICE": name}
 
 
-def test_only_the_gateway_is_on_the_public_network(compose):
+def test_only_the_proxy_is_on_the_public_network(compose):
     assert compose["networks"]["internal"]["internal"] is True
     assert not (compose["networks"]["public"] or {}).get("internal")
     for name, service in compose["services"].items():
-        expected = ["internal", "public"] if name == "gateway" else ["internal"]
+        expected = ["internal", "public"] if name == PROXY else ["internal"]
         assert service["networks"] == expected, name
 
 
