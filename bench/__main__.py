@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import RESULTS_DIR, chart, report
 from .run import Options, run
+from .scenarios import SCENARIOS
 
 
 def parse(argv: list[str]) -> tuple[Options, Path]:
@@ -30,6 +31,10 @@ def parse(argv: list[str]) -> tuple[Options, Path]:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--fresh", action="store_true", help="drop the full data set and seed it again")
     parser.add_argument("--output", type=Path, help="folder for latest.json and latest.png")
+    parser.add_argument(
+        "--only",
+        help="comma-separated scenario keys to run (a tuning run: no targets, and never over bench/results)",
+    )
     args = parser.parse_args(argv)
     smoke = args.smoke
     options = Options(
@@ -39,16 +44,21 @@ def parse(argv: list[str]) -> tuple[Options, Path]:
         trial=1 if smoke else 5,
         connections=args.connections,
         fresh=args.fresh,
+        only=tuple(key for key in (args.only or "").split(",") if key),
     )
-    # A smoke run's figures mean nothing: never over the documented results.
-    output = args.output or (Path(tempfile.mkdtemp(prefix="tasksync-bench-smoke-")) if smoke else RESULTS_DIR)
+    unknown = set(options.only) - {s.key for s in SCENARIOS}
+    if unknown:
+        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see bench/scenarios.py)")
+    # A smoke run's figures mean nothing, a partial run's are not all: never over the documented results.
+    partial = smoke or options.only
+    output = args.output or (Path(tempfile.mkdtemp(prefix="tasksync-bench-partial-")) if partial else RESULTS_DIR)
     return options, output
 
 
 def main(argv: list[str] | None = None) -> int:
     options, output = parse(sys.argv[1:] if argv is None else argv)
     result = run(options)
-    result["targets"] = report.targets(result)
+    result["targets"] = [] if options.only else report.targets(result)
     print()
     print(report.table(result))
     print()

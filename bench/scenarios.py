@@ -26,10 +26,12 @@ class Scenario:
     per_operation: int = 1  # requests that make one user-visible operation (board open: 3)
     writes: bool = False
     etags: bool = False  # needs the ETag the client holds for each board
+    slow_clients: int = 0  # connections trickling a header line every 2 s meanwhile (tools/slow_clients.py)
 
 
 SCENARIOS = (
     Scenario("board_read", "board read, 50 tasks", "board_read"),
+    Scenario("board_read_slow_clients", "board read, 200 slow clients open", "board_read", slow_clients=200),
     Scenario("board_read_uncached", "board read, page not cached", "board_read_uncached"),
     Scenario("board_open", "board open (room+members+tasks)", "board_open", per_operation=3),
     Scenario("change_check", "change check, unchanged board", "change_check", etags=True),
