@@ -181,3 +181,48 @@ def test_secret_placeholder_is_refused_in_production(manifests, tmp_path):
     )
     with pytest.raises(SystemExit):
         create_signer(settings)
+
+
+ANNOTATION = "nginx.ingress.kubernetes.io/"
+
+
+def _nginx_conf() -> str:
+    return (KUBERNETES.parent / "nginx" / "nginx.conf").read_text()
+
+
+def _ingress_paths(manifests) -> dict[str, tuple[dict, dict]]:
+    """Each Ingress path: (its Ingress's annotations, the path entry)."""
+    found = {}
+    for ingress in _objects(manifests, "Ingress").values():
+        for rule in ingress["spec"]["rules"]:
+            for entry in rule["http"]["paths"]:
+                found[entry["path"]] = (ingress["metadata"].get("annotations", {}), entry)
+    return found
+
+
+def test_every_ingress_path_leads_to_the_gateway_through_ingress_nginx(manifests):
+    for ingress in _objects(manifests, "Ingress").values():
+        assert ingress["spec"]["ingressClassName"] == "nginx"
+    for _annotations, entry in _ingress_paths(manifests).values():
+        assert entry["backend"]["service"] == {"name": "gateway", "port": {"name": "http"}}
+
+
+def test_ingress_says_what_the_compose_proxy_says(manifests):
+    # The same limits and buffering as deploy/nginx/nginx.conf, through ingress-nginx's annotations.
+    conf = _nginx_conf()
+    paths = _ingress_paths(manifests)
+    everything, _ = paths["/"]
+    assert f"client_max_body_size {everything[ANNOTATION + 'proxy-body-size']};" in conf
+    assert everything[ANNOTATION + "proxy-request-buffering"] == "on"
+    assert everything[ANNOTATION + "proxy-buffering"] == "on"
+    assert f"proxy_read_timeout {everything[ANNOTATION + 'proxy-read-timeout']}s;" in conf
+    imports, entry = paths["/api/v1/rooms/import"]
+    assert entry["pathType"] == "Exact"
+    assert "location = /api/v1/rooms/import {\n            client_max_body_size 10m;" in conf
+    assert imports[ANNOTATION + "proxy-body-size"] == "10m"
+    (events_path,) = [path for path in paths if path.endswith("/events$")]
+    events, entry = paths[events_path]
+    assert f"location ~ ^{events_path} {{" in conf
+    assert entry["pathType"] == "ImplementationSpecific" and events[ANNOTATION + "use-regex"] == "true"
+    assert events[ANNOTATION + "proxy-buffering"] == "off"
+    assert int(events[ANNOTATION + "proxy-read-timeout"]) >= 3600
