@@ -1,9 +1,11 @@
 """The gateway on its own: token check first, problems for dead services, security headers."""
 
+import gzip
+
 import pytest
 
 from tasksync_common import config
-from tasksync_gateway import create_app
+from tasksync_gateway import create_app, web
 
 
 @pytest.fixture
@@ -77,3 +79,42 @@ def test_hsts_only_over_https(client):
     for response in (plain, secure):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(("path", "file"), [("/", "index.html"), ("/assets/js/main.js", "js/main.js")])
+@pytest.mark.parametrize("coding", ["gzip", "br"])
+def test_web_client_files_are_compressed_and_a_revisit_is_304(client, path, file, coding):
+    import brotli
+
+    response = client.get(path, headers={"Accept-Encoding": coding})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == coding
+    assert "Accept-Encoding" in response.headers["Vary"]
+    on_disk = (web.WEB_DIR / file).read_bytes()
+    body = gzip.decompress(response.data) if coding == "gzip" else brotli.decompress(response.data)
+    assert body == on_disk and len(response.data) < len(on_disk)
+    assert response.headers["Cache-Control"] == "no-cache"
+    etag, modified = response.headers["ETag"], response.headers["Last-Modified"]
+    assert etag.endswith(f':{coding}"') and not etag.startswith("W/")  # a representation's own, strong
+    revisit = client.get(path, headers={"Accept-Encoding": coding, "If-None-Match": etag})
+    assert revisit.status_code == 304 and revisit.data == b""
+    since = client.get(path, headers={"Accept-Encoding": coding, "If-Modified-Since": modified})
+    assert since.status_code == 304
+
+
+def test_web_client_files_are_sent_as_they_are_to_who_takes_no_coding(client):
+    response = client.get("/assets/css/app.css", headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and "Content-Encoding" not in response.headers
+    assert response.data == (web.WEB_DIR / "css" / "app.css").read_bytes()
+    compressed = client.get("/assets/css/app.css", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["ETag"] != response.headers["ETag"]  # two representations, two tags
+    assert client.get("/assets/css/app.css", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_api_answers_are_not_compressed_here(client):
+    response = client.get("/api/v1/rooms", headers={"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 401 and "Content-Encoding" not in response.headers
+
+
+def test_a_missing_client_file_is_404(client):
+    assert client.get("/assets/js/nothing.js", headers={"Accept-Encoding": "gzip"}).status_code == 404

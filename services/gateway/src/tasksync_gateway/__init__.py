@@ -23,6 +23,7 @@ def create_app(test_config=None, settings=None) -> APIFlask:
     rooms = peers.init_app(app, settings, "rooms", "tasks")["rooms"]
     auth.init_app(app, auth.Authenticator(Verifier(RemoteKeys(rooms)), remote_token_state(rooms)))
     throttling.init_app(app)
+    web.init_app(app)
     for blueprint in (health.bp, openapi.bp, web.bp, proxy.bp):
         app.register_blueprint(blueprint)
     app.after_request(web.add_security_headers)
