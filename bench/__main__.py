@@ -3,6 +3,8 @@
     python -m bench                     full: 1,000 boards of 50 tasks, 15 s per scenario
     python -m bench --smoke             tiny data set, 1 s per scenario, private databases
     python -m bench --fresh             seed the full data set again instead of reusing it
+    python -m bench --only board_read_slow_clients   some scenarios (and the board read) only:
+                                        a tuning run, no targets, written to a temporary folder
 
 Prints one table and the targets (PASS/FAIL), and writes latest.json and latest.png (full run:
 bench/results/; smoke run: --output, else a temporary folder). It reports; it does not gate: the
