@@ -1,18 +1,27 @@
-// Wires the client together: the store, the header, the language switch and the hash routes.
+// Wires the client together: the stores, the header, the language switch and the hash routes.
 
 import { Api } from './api.js';
 import { $ } from './dom.js';
 import { describeError } from './errors.js';
 import { applyLanguage, language, setLanguage, setText, showMessage, t } from './i18n.js';
 import { parseRoute } from './router.js';
-import { Store } from './store.js';
+import { MovesStore } from './store/moves.js';
+import { OpenRoomStore } from './store/room.js';
+import { RoomsStore } from './store/rooms.js';
+import { SESSION_KEY, SessionStore } from './store/session.js';
+import { TasksStore } from './store/tasks.js';
 import { createAccountView } from './views/account.js';
 import { createAuthView } from './views/auth.js';
 import { createNotFoundView } from './views/not-found.js';
 import { createRoomView } from './views/room.js';
 import { createRoomsView } from './views/rooms.js';
 
-const store = new Store(new Api());
+const api = new Api();
+const session = new SessionStore(api);
+const rooms = new RoomsStore(api, session);
+const tasks = new TasksStore(api);
+const moves = new MovesStore(tasks);
+const openRoom = new OpenRoomStore(api, { session, rooms, tasks, moves });
 const root = $(document, 'view-root');
 const flashStatus = $(document, 'flash');
 const flashAlert = $(document, 'flash-alert');
@@ -36,7 +45,7 @@ function navigate(hash, { flash = null, alert = null, replace = false } = {}) {
 	else location.hash = hash;
 }
 
-const ctx = { store, navigate, announce, signedIn };
+const ctx = { session, rooms, openRoom, tasks, moves, navigate, announce, signedIn };
 
 function signedIn() {
 	const { name } = parseRoute(location.hash);
@@ -45,7 +54,7 @@ function signedIn() {
 }
 
 function createView(route) {
-	if (!store.signedIn) return createAuthView(ctx);
+	if (!session.signedIn) return createAuthView(ctx);
 	switch (route.name) {
 		case 'rooms':
 			return createRoomsView(ctx);
@@ -60,8 +69,8 @@ function createView(route) {
 
 function route() {
 	const current = parseRoute(location.hash);
-	if (current.name === 'home' || (current.name === 'login' && store.signedIn)) {
-		location.replace(store.signedIn ? '#/rooms' : '#/login');
+	if (current.name === 'home' || (current.name === 'login' && session.signedIn)) {
+		location.replace(session.signedIn ? '#/rooms' : '#/login');
 		return;
 	}
 	routedHash = location.hash;
@@ -84,17 +93,17 @@ function route() {
 }
 
 function setTitle() {
-	if (view?.heading && view.title === 'room.title' && store.room) return;
+	if (view?.heading && view.title === 'room.title' && openRoom.room) return;
 	document.title = `${t(view?.title ?? 'auth.title')} — TaskSync`;
 }
 
 function renderHeader(current = parseRoute(location.hash)) {
-	const signed = store.signedIn;
+	const signed = session.signedIn;
 	$(document, 'nav').hidden = !signed;
 	$(document, 'logout').hidden = !signed;
 	const user = $(document, 'current-user');
-	user.hidden = !signed || !store.user;
-	if (store.user) setText(user, 'session.user', { name: store.user.username });
+	user.hidden = !signed || !session.user;
+	if (session.user) setText(user, 'session.user', { name: session.user.username });
 	for (const link of document.querySelectorAll('[data-nav] a')) {
 		const active = link.getAttribute('href') === `#/${current.name}` || (current.name === 'room' && link.getAttribute('href') === '#/rooms');
 		if (active) link.setAttribute('aria-current', 'page');
@@ -102,7 +111,7 @@ function renderHeader(current = parseRoute(location.hash)) {
 	}
 }
 
-store.addEventListener('change', (event) => {
+session.addEventListener('change', (event) => {
 	const { what, reason } = event.detail;
 	if (what !== 'session') return;
 	if (reason === 'restore') return renderHeader();
@@ -114,7 +123,7 @@ store.addEventListener('change', (event) => {
 	return renderHeader();
 });
 
-$(document, 'logout').addEventListener('click', () => store.logOut());
+$(document, 'logout').addEventListener('click', () => session.logOut());
 
 languageSelect.value = language();
 languageSelect.addEventListener('change', () => {
@@ -135,12 +144,12 @@ window.addEventListener('hashchange', () => {
 	if (location.hash !== routedHash) route();
 });
 window.addEventListener('storage', (event) => {
-	if (event.key === 'tasksync.session') store.syncSession();
+	if (event.key === SESSION_KEY) session.sync();
 });
 
 applyLanguage(document);
 route();
-store.restoreSession().catch((failure) => {
+session.restore().catch((failure) => {
 	// Offline at start: keep the token, and say so where the person looks.
 	if (failure.status !== 401) showMessage(flashAlert, describeError(failure));
 });

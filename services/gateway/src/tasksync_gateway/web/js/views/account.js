@@ -23,7 +23,7 @@ export function createAccountView(ctx) {
 		showMessage(error, invalid);
 		if (invalid) return;
 		try {
-			await ctx.store.changePassword(form.elements.current_password.value, form.elements.new_password.value);
+			await ctx.session.changePassword(form.elements.current_password.value, form.elements.new_password.value);
 			form.reset();
 			showMessage(done, { key: 'account.password.done' });
 		} catch (failure) {
@@ -34,7 +34,7 @@ export function createAccountView(ctx) {
 	}
 
 	function render() {
-		setText($(el, 'account-user'), 'account.user', { name: ctx.store.user?.username ?? '' });
+		setText($(el, 'account-user'), 'account.user', { name: ctx.session.user?.username ?? '' });
 	}
 
 	return { el, title: 'account.title', heading: $(el, 'heading'), render };

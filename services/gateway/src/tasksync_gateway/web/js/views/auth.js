@@ -24,8 +24,8 @@ export function createAuthView(ctx) {
 		const username = form.elements.username.value.trim();
 		const password = form.elements.password.value;
 		try {
-			if (mode === 'signup') await ctx.store.signUp(username, password);
-			else await ctx.store.logIn(username, password);
+			if (mode === 'signup') await ctx.session.signUp(username, password);
+			else await ctx.session.logIn(username, password);
 			ctx.signedIn();
 		} catch (failure) {
 			showMessage(error, describeError(failure, mode));

@@ -6,12 +6,12 @@ import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { language, setText, showMessage, t, translate } from '../i18n.js';
 import { fillMemberOptions } from './member-options.js';
-import { STATUSES } from '../store.js';
+import { STATUSES } from '../store/tasks.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { createTaskDialog } from './task-dialog.js';
 
 export function createBoard(ctx, el) {
-	const { store } = ctx;
+	const { session, openRoom, tasks, moves } = ctx;
 	const columns = $(el, 'columns');
 	const boardError = $(el, 'board-error');
 	const syncError = $(el, 'sync-error');
@@ -58,7 +58,7 @@ export function createBoard(ctx, el) {
 			};
 			if (addForm.elements.description.value.trim()) fields.description = addForm.elements.description.value;
 			try {
-				const task = await store.addTask(fields);
+				const task = await tasks.add(fields);
 				addForm.elements.title.value = '';
 				addForm.elements.description.value = '';
 				addForm.elements.title.focus();
@@ -72,7 +72,7 @@ export function createBoard(ctx, el) {
 	});
 
 	// Card controls, by delegation.
-	const taskOf = (element) => store.task(Number(element.closest('[data-task]').dataset.taskId));
+	const taskOf = (element) => tasks.get(Number(element.closest('[data-task]').dataset.taskId));
 
 	delegate(columns, 'change', '[data-task-status]', (event, select) => {
 		const task = taskOf(select);
@@ -92,7 +92,7 @@ export function createBoard(ctx, el) {
 		});
 		if (!confirmed) return;
 		try {
-			await store.deleteTask(task.id);
+			await tasks.delete(task.id);
 			ctx.announce({ key: 'task.deleted', params: { title: task.title } });
 			$(el, 'add-form').elements.title.focus();
 		} catch (failure) {
@@ -103,7 +103,7 @@ export function createBoard(ctx, el) {
 	async function move(task, status) {
 		showMessage(boardError, null);
 		try {
-			const saved = await store.moveTask(task.id, status);
+			const saved = await moves.move(task.id, status);
 			if (saved) {
 				ctx.announce({ key: 'task.moved', params: { title: saved.title, status: { key: `status.${saved.status}` } } });
 			}
@@ -144,7 +144,7 @@ export function createBoard(ctx, el) {
 	});
 	delegate(columns, 'drop', '[data-column]', (event, column) => {
 		event.preventDefault();
-		const task = store.task(dragged ?? Number(event.dataTransfer.getData('text/plain')));
+		const task = tasks.get(dragged ?? Number(event.dataTransfer.getData('text/plain')));
 		endDrag();
 		if (task) move(task, column.dataset.column);
 	});
@@ -173,7 +173,7 @@ export function createBoard(ctx, el) {
 		const description = $(card, 'task-description');
 		description.textContent = task.description ?? '';
 		description.hidden = !task.description;
-		const name = store.memberName(task.user_id);
+		const name = openRoom.memberName(task.user_id);
 		setText($(card, 'task-assignee'), 'task.assignee', { name: name ?? { key: 'task.formerMember' } });
 		const updated = $(card, 'task-updated');
 		updated.dateTime = task.updated_at;
@@ -197,11 +197,11 @@ export function createBoard(ctx, el) {
 	}
 
 	function renderTasks() {
-		const tasks = store.visibleTasks();
-		const known = new Set(tasks.map((task) => task.id));
+		const onBoard = moves.visibleTasks();
+		const known = new Set(onBoard.map((task) => task.id));
 		for (const id of cards.keys()) if (!known.has(id)) cards.delete(id);
 		const shown = Object.fromEntries(STATUSES.map((status) => [status, []]));
-		for (const task of tasks) if (matches(task)) shown[task.status]?.push(card(task));
+		for (const task of onBoard) if (matches(task)) shown[task.status]?.push(card(task));
 		const focused = document.activeElement;
 		for (const status of STATUSES) {
 			reconcile(lists[status], shown[status]);
@@ -215,7 +215,7 @@ export function createBoard(ctx, el) {
 		const visible = Object.values(shown).reduce((sum, list) => sum + list.length, 0);
 		const summary = $(el, 'filter-shown');
 		summary.hidden = !filtering();
-		setText(summary, 'board.filter.shown', { shown: visible, total: tasks.length });
+		setText(summary, 'board.filter.shown', { shown: visible, total: onBoard.length });
 	}
 
 	const filtering = () => Boolean(assigneeFilter.value || textFilter.value.trim());
@@ -223,10 +223,10 @@ export function createBoard(ctx, el) {
 	function renderMembers() {
 		membersRevision += 1;
 		const everyone = new Option(t('board.filter.everyone'), '');
-		fillMemberOptions(assigneeFilter, store.members, { first: everyone });
+		fillMemberOptions(assigneeFilter, openRoom.members, { first: everyone });
 		const select = addForm.elements.user_id;
-		const mine = select.value || String(store.user?.id ?? '');
-		fillMemberOptions(select, store.members, { keep: Number(mine) || null });
+		const mine = select.value || String(session.user?.id ?? '');
+		fillMemberOptions(select, openRoom.members, { keep: Number(mine) || null });
 		dialog.renderMembers();
 	}
 

@@ -13,7 +13,7 @@ const MEMBERS_MS = 15000;
 const COPIED_MS = 4000;
 
 export function createRoomView(ctx, roomId) {
-	const { store } = ctx;
+	const { session, openRoom, tasks, moves } = ctx;
 	const el = fromTemplate('tpl-room');
 	const heading = $(el, 'heading');
 	const roomError = $(el, 'room-error');
@@ -36,13 +36,13 @@ export function createRoomView(ctx, roomId) {
 		// Both pollers can learn it at once, or after this view was closed: navigate only once.
 		if (left) return;
 		left = true;
-		store.forgetRoom(roomId);
+		openRoom.forget(roomId);
 		ctx.navigate('#/rooms', { replace: true, alert: { key: 'room.gone' } });
 	}
 
 	async function refreshRoom() {
 		try {
-			await store.refreshRoom();
+			await openRoom.refresh();
 		} catch (failure) {
 			if (failure.status === 404) roomGone();
 		}
@@ -50,8 +50,8 @@ export function createRoomView(ctx, roomId) {
 
 	async function syncTasks() {
 		try {
-			if (!store.room) await store.refreshRoom();
-			await store.refreshTasks();
+			if (!openRoom.room) await openRoom.refresh();
+			await tasks.refresh();
 			board.showSync(null);
 		} catch (failure) {
 			if (failure.status === 404) return roomGone();
@@ -65,7 +65,7 @@ export function createRoomView(ctx, roomId) {
 	$(el, 'copy-code').addEventListener('click', copyCode);
 
 	async function copyCode() {
-		const code = store.room?.code;
+		const code = openRoom.room?.code;
 		if (!code) return;
 		clearTimeout(copiedTimer);
 		try {
@@ -93,7 +93,7 @@ export function createRoomView(ctx, roomId) {
 
 	$(el, 'new-code').addEventListener('click', async () => {
 		try {
-			await store.newCode();
+			await openRoom.newCode();
 			showMessage(copyStatus, { key: 'room.newCode.done' });
 		} catch (failure) {
 			fail(failure);
@@ -110,7 +110,7 @@ export function createRoomView(ctx, roomId) {
 			showMessage(error, invalid);
 			if (invalid) return;
 			try {
-				await store.renameRoom(renameForm.elements.name.value.trim());
+				await openRoom.rename(renameForm.elements.name.value.trim());
 				ctx.announce({ key: 'room.renamed' });
 			} catch (failure) {
 				markInvalid(renameForm, failure);
@@ -120,7 +120,7 @@ export function createRoomView(ctx, roomId) {
 	});
 
 	$(el, 'delete-room').addEventListener('click', async () => {
-		const room = store.room;
+		const room = openRoom.room;
 		const confirmed = await confirmAction({
 			title: { key: 'room.delete.title' },
 			message: { key: 'room.delete.message', params: { room: room.name } },
@@ -128,7 +128,7 @@ export function createRoomView(ctx, roomId) {
 		});
 		if (!confirmed) return;
 		try {
-			await store.deleteRoom();
+			await openRoom.delete();
 			ctx.navigate('#/rooms', { flash: { key: 'room.deleted', params: { room: room.name } } });
 		} catch (failure) {
 			fail(failure);
@@ -136,7 +136,7 @@ export function createRoomView(ctx, roomId) {
 	});
 
 	$(el, 'leave-room').addEventListener('click', async () => {
-		const room = store.room;
+		const room = openRoom.room;
 		const confirmed = await confirmAction({
 			title: { key: 'room.leave.title' },
 			message: { key: 'room.leave.message', params: { room: room.name } },
@@ -144,7 +144,7 @@ export function createRoomView(ctx, roomId) {
 		});
 		if (!confirmed) return;
 		try {
-			await store.leaveRoom();
+			await openRoom.leave();
 			ctx.navigate('#/rooms', { flash: { key: 'room.left', params: { room: room.name } } });
 		} catch (failure) {
 			fail(failure, roomError, 'leave');
@@ -153,15 +153,15 @@ export function createRoomView(ctx, roomId) {
 
 	delegate(membersList, 'click', '[data-remove-member]', async (event, button) => {
 		const userId = Number(button.closest('[data-user-id]').dataset.userId);
-		const name = store.memberName(userId);
+		const name = openRoom.memberName(userId);
 		const confirmed = await confirmAction({
 			title: { key: 'room.member.remove.title' },
-			message: { key: 'room.member.remove.message', params: { name, room: store.room.name } },
+			message: { key: 'room.member.remove.message', params: { name, room: openRoom.room.name } },
 			ok: 'room.member.remove.ok',
 		});
 		if (!confirmed) return;
 		try {
-			await store.removeMember(userId);
+			await openRoom.removeMember(userId);
 			ctx.announce({ key: 'room.member.removed', params: { name } });
 			heading.focus();
 		} catch (failure) {
@@ -171,7 +171,7 @@ export function createRoomView(ctx, roomId) {
 
 	// Rendering.
 	function renderRoom() {
-		const room = store.room;
+		const room = openRoom.room;
 		if (!room) return;
 		delete heading.dataset.i18n;
 		heading.textContent = room.name;
@@ -195,20 +195,20 @@ export function createRoomView(ctx, roomId) {
 			memberItems.set(member.user_id, li);
 		}
 		$(li, 'member-name').textContent = member.username;
-		$(li, 'member-you').hidden = member.user_id !== store.user?.id;
+		$(li, 'member-you').hidden = member.user_id !== session.user?.id;
 		setText($(li, 'member-role'), `role.${member.role}`);
 		const joined = $(li, 'member-joined');
 		joined.dateTime = member.joined_at;
 		setText(joined, 'room.members.joined', { date: { date: member.joined_at } });
 		const remove = $(li, 'remove-member');
-		remove.hidden = store.room?.role !== 'owner' || member.role === 'owner';
+		remove.hidden = openRoom.room?.role !== 'owner' || member.role === 'owner';
 		remove.setAttribute('aria-label', t('room.member.removeLabel', { name: member.username }));
 		translate(li);
 		return li;
 	}
 
 	function renderMembers() {
-		reconcile(membersList, store.members.map(memberItem));
+		reconcile(membersList, openRoom.members.map(memberItem));
 	}
 
 	function render(what = 'all') {
@@ -222,12 +222,13 @@ export function createRoomView(ctx, roomId) {
 
 	const board = createBoard({ ...ctx, checkRoom: refreshRoom, roomGone }, $(el, 'board-area'));
 	const onChange = (event) => render(event.detail.what);
-	store.addEventListener('change', onChange);
+	const sources = [openRoom, tasks, moves];
+	for (const source of sources) source.addEventListener('change', onChange);
 	const tasksPoller = new Poller(syncTasks, TASKS_MS);
 	const membersPoller = new Poller(refreshRoom, MEMBERS_MS);
 
-	store
-		.openRoom(roomId)
+	openRoom
+		.open(roomId)
 		.then(() => {
 			tasksPoller.start();
 			membersPoller.start();
@@ -251,9 +252,9 @@ export function createRoomView(ctx, roomId) {
 			tasksPoller.stop();
 			membersPoller.stop();
 			clearTimeout(copiedTimer);
-			store.removeEventListener('change', onChange);
+			for (const source of sources) source.removeEventListener('change', onChange);
 			board.destroy();
-			store.closeRoom();
+			openRoom.close();
 		},
 	};
 }

@@ -10,18 +10,18 @@ import { clearInvalid, markInvalid, validate } from '../validate.js';
 const REFRESH_MS = 15000;
 
 export function createRoomsView(ctx) {
-	const { store } = ctx;
+	const { rooms } = ctx;
 	const el = fromTemplate('tpl-rooms');
 	const list = $(el, 'room-list');
 	const listError = $(el, 'list-error');
 	const items = new Map();
 
 	bindForm($(el, 'create-form'), $(el, 'create-error'), ['name'], 'create', async (form) => {
-		const room = await store.createRoom(form.elements.name.value.trim());
+		const room = await rooms.create(form.elements.name.value.trim());
 		ctx.navigate(roomHash(room.id), { flash: { key: 'rooms.created', params: { name: room.name } } });
 	});
 	bindForm($(el, 'join-form'), $(el, 'join-error'), ['code'], 'join', async (form) => {
-		const room = await store.joinRoom(form.elements.code.value);
+		const room = await rooms.join(form.elements.code.value);
 		ctx.navigate(roomHash(room.id), { flash: { key: 'rooms.joined', params: { name: room.name } } });
 	});
 
@@ -48,7 +48,7 @@ export function createRoomsView(ctx) {
 
 	async function load() {
 		try {
-			await store.loadRooms();
+			await rooms.load();
 			showMessage(listError, null);
 		} catch (failure) {
 			showMessage(listError, describeError(failure));
@@ -69,7 +69,7 @@ export function createRoomsView(ctx) {
 		link.textContent = room.name;
 		setText($(li, 'room-role'), `role.${room.role}`);
 		setText($(li, 'room-members'), 'rooms.members', { count: room.member_count });
-		renderProgress(li, store.summaries.get(room.id));
+		renderProgress(li, rooms.summaries.get(room.id));
 		return li;
 	}
 
@@ -91,15 +91,15 @@ export function createRoomsView(ctx) {
 	}
 
 	function render() {
-		const rooms = store.rooms ?? [];
-		reconcile(list, rooms.map(item));
-		$(el, 'rooms-empty').hidden = store.rooms === null || rooms.length > 0;
+		const shown = rooms.list ?? [];
+		reconcile(list, shown.map(item));
+		$(el, 'rooms-empty').hidden = rooms.list === null || shown.length > 0;
 	}
 
 	const onChange = (event) => {
 		if (['rooms', 'summaries'].includes(event.detail.what)) render();
 	};
-	store.addEventListener('change', onChange);
+	rooms.addEventListener('change', onChange);
 	const poller = new Poller(load, REFRESH_MS);
 	poller.start();
 	load();
@@ -111,7 +111,7 @@ export function createRoomsView(ctx) {
 		render,
 		destroy() {
 			poller.stop();
-			store.removeEventListener('change', onChange);
+			rooms.removeEventListener('change', onChange);
 		},
 	};
 }

@@ -8,7 +8,7 @@ import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { fillMemberOptions } from './member-options.js';
 
 export function createTaskDialog(ctx, dialog) {
-	const { store } = ctx;
+	const { openRoom, tasks } = ctx;
 	const form = $(dialog, 'task-form');
 	const error = $(dialog, 'task-error');
 	let editing = null;
@@ -18,7 +18,7 @@ export function createTaskDialog(ctx, dialog) {
 		editing = task;
 		form.elements.title.value = task.title;
 		form.elements.description.value = task.description ?? '';
-		fillMemberOptions(form.elements.user_id, store.members, { keep: task.user_id });
+		fillMemberOptions(form.elements.user_id, openRoom.members, { keep: task.user_id });
 		form.elements.status.value = task.status;
 	}
 
@@ -48,7 +48,7 @@ export function createTaskDialog(ctx, dialog) {
 		const changed = changes();
 		if (Object.keys(changed).length === 0) return close();
 		try {
-			const task = await store.saveTask(editing.id, changed, editing.version);
+			const task = await tasks.save(editing.id, changed, editing.version);
 			close();
 			ctx.announce({ key: 'task.saved', params: { title: task.title } });
 		} catch (failure) {
@@ -89,7 +89,7 @@ export function createTaskDialog(ctx, dialog) {
 			form.elements.title.focus();
 		},
 		renderMembers() {
-			if (editing) fillMemberOptions(form.elements.user_id, store.members, { keep: Number(form.elements.user_id.value) });
+			if (editing) fillMemberOptions(form.elements.user_id, openRoom.members, { keep: Number(form.elements.user_id.value) });
 		},
 		close,
 	};
