@@ -105,7 +105,7 @@ function renderHeader(current = parseRoute(location.hash)) {
 	user.hidden = !signed || !session.user;
 	if (session.user) setText(user, 'session.user', { name: session.user.username });
 	for (const link of document.querySelectorAll('[data-nav] a')) {
-		const active = link.getAttribute('href') === `#/${current.name}` || (current.name === 'room' && link.getAttribute('href') === '#/rooms');
+		const active = link.hash === `#/${current.name}` || (current.name === 'room' && link.hash === '#/rooms');
 		if (active) link.setAttribute('aria-current', 'page');
 		else link.removeAttribute('aria-current');
 	}

@@ -18,3 +18,9 @@ export function parseRoute(hash) {
 }
 
 export const roomHash = (roomId) => `#/rooms/${roomId}`;
+
+/**
+ * The href of a link to the route of `hash`: the page itself, then the hash. A bare "#/rooms"
+ * reads as a link to an anchor named "/rooms" in the page, which no element is.
+ */
+export const routeHref = (hash) => `/${hash}`;

@@ -93,6 +93,8 @@ export default {
 	'room.gone': 'That room is not available: it was deleted, or you are not a member of it.',
 
 	'dialog.cancel': 'Cancel',
+	'dialog.confirm.title': 'Are you sure?',
+	'dialog.confirm.ok': 'Confirm',
 
 	'board.heading': 'Board',
 	'board.help': 'Drag a task to another column, or change its Status.',

@@ -99,6 +99,8 @@ export default {
 	'room.gone': 'Ця кімната недоступна: її видалено, або ви не є її учасником.',
 
 	'dialog.cancel': 'Скасувати',
+	'dialog.confirm.title': 'Ви впевнені?',
+	'dialog.confirm.ok': 'Підтвердити',
 
 	'board.heading': 'Дошка',
 	'board.help': 'Перетягніть завдання в іншу колонку або змініть його статус.',

@@ -4,7 +4,7 @@ import { $, busy, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage } from '../i18n.js';
 import { Poller } from '../poller.js';
-import { roomHash } from '../router.js';
+import { roomHash, routeHref } from '../router.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 
 const REFRESH_MS = 15000;
@@ -65,7 +65,7 @@ export function createRoomsView(ctx) {
 			items.set(room.id, li);
 		}
 		const link = $(li, 'room-link');
-		link.href = roomHash(room.id);
+		link.href = routeHref(roomHash(room.id));
 		link.textContent = room.name;
 		setText($(li, 'room-role'), `role.${room.role}`);
 		setText($(li, 'room-members'), 'rooms.members', { count: room.member_count });
