@@ -17,7 +17,8 @@ export class TasksStore extends Store {
 		this.roomId = null;
 		this.items = [];
 		this.etag = null;
-		this.pendingWrites = 0;
+		/** The writes under way in this room; a write that outlives the room leaves the next alone. */
+		this.writes = new Set();
 	}
 
 	open(roomId) {
@@ -28,9 +29,9 @@ export class TasksStore extends Store {
 	/** Reloads the tasks unless unchanged (ETag); returns whether anything changed. */
 	async refresh() {
 		const roomId = this.roomId;
-		if (this.pendingWrites > 0) return false;
+		if (this.writes.size > 0) return false;
 		const result = await this.api.tasks(roomId, { etag: this.etag });
-		if (roomId !== this.roomId || this.pendingWrites > 0 || result.notModified) return false;
+		if (roomId !== this.roomId || this.writes.size > 0 || result.notModified) return false;
 		this.items = result.items;
 		this.etag = result.etag;
 		this.emit('tasks');
@@ -55,11 +56,13 @@ export class TasksStore extends Store {
 
 	/** Runs a write while holding back the poll, whose answer could predate the write. */
 	async writing(action) {
-		this.pendingWrites += 1;
+		const { writes } = this;
+		const write = Symbol('write');
+		writes.add(write);
 		try {
 			return await action();
 		} finally {
-			this.pendingWrites -= 1;
+			writes.delete(write);
 		}
 	}
 
