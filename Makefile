@@ -3,7 +3,8 @@
 #   make test   install what is needed, then run the whole test suite
 #   make soak   32 people for 5 minutes: no 5xx, no lost write, flat memory
 #   make bench  TaskSync under load against a bare Flask app and pgbench: table, bench/results/
-#   make lint   static checks: ruff (lint and format), Spectral and Redocly on the OpenAPI document
+#   make lint   static checks: ruff (lint and format), eslint over the web client, mypy, Spectral and
+#               Redocly on the OpenAPI document
 #   make lock   re-pin the dependencies after editing a requirements.in
 
 PYTHON ?= python3
@@ -40,13 +41,21 @@ test: lint
 # Spectral (.spectral.yaml) and Redocly (redocly.yaml) must find nothing in it.
 OPENAPI_DOCUMENT := build/openapi.json
 
+# $(call check,NAME,COMMAND) runs one checker and remembers its name if it fails, so that every
+# checker runs and the last line names the ones that failed.
+check = echo "--- $(1): $(2)"; $(2) || failed="$$failed, $(1)";
+
 lint: $(STAMP) $(NODE_STAMP)
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(PY) -m tools.self_contained
-	$(PY) -m tools.openapi_document $(OPENAPI_DOCUMENT)
-	node_modules/.bin/spectral lint --fail-severity=hint --quiet $(OPENAPI_DOCUMENT)
-	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --format=stylish $(OPENAPI_DOCUMENT)
+	@failed=""; rm -f $(OPENAPI_DOCUMENT); \
+	$(call check,ruff check,$(VENV)/bin/ruff check .) \
+	$(call check,ruff format,$(VENV)/bin/ruff format --check .) \
+	$(call check,self-contained,$(PY) -m tools.self_contained) \
+	$(call check,eslint,node_modules/.bin/eslint .) \
+	$(call check,openapi document,$(PY) -m tools.openapi_document $(OPENAPI_DOCUMENT)) \
+	$(call check,spectral,node_modules/.bin/spectral lint --fail-severity=hint --quiet $(OPENAPI_DOCUMENT)) \
+	$(call check,redocly,REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --format=stylish $(OPENAPI_DOCUMENT)) \
+	if [ -n "$$failed" ]; then echo "make lint: FAILED: $${failed#, }" >&2; exit 1; fi; \
+	echo "make lint: all checkers passed"
 
 soak: $(STAMP)
 	$(PY) -m tools.soak --users 32 --seconds 300

@@ -35,13 +35,13 @@ const BY_STATUS = {
 			? { key: 'error.validation', params: { items: error.errors.map((item) => fieldItem(item.field)) } }
 			: { key: 'error.badRequest' },
 	429: (error) =>
-		error.retryAfter != null
+		error.retryAfter !== null
 			? { key: 'error.throttled', params: { wait: { wait: error.retryAfter } } }
 			: { key: 'error.throttledNoWait' },
 };
 
 function unavailable(error) {
-	return error.retryAfter != null
+	return error.retryAfter !== null
 		? { key: 'error.unavailableWait', params: { wait: { wait: error.retryAfter } } }
 		: { key: 'error.unavailable' };
 }

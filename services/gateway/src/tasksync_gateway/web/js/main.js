@@ -53,13 +53,13 @@ function signedIn() {
 	else route();
 }
 
-function createView(route) {
+function createView(current) {
 	if (!session.signedIn) return createAuthView(ctx);
-	switch (route.name) {
+	switch (current.name) {
 		case 'rooms':
 			return createRoomsView(ctx);
 		case 'room':
-			return createRoomView(ctx, route.roomId);
+			return createRoomView(ctx, current.roomId);
 		case 'account':
 			return createAccountView(ctx);
 		default:

@@ -182,7 +182,7 @@ export function createBoard(ctx, el) {
 		card.classList.toggle('is-completed', task.status === 'completed');
 	}
 
-	function card(task) {
+	function cardFor(task) {
 		let element = cards.get(task.id);
 		if (!element) {
 			element = newCard(task);
@@ -201,7 +201,7 @@ export function createBoard(ctx, el) {
 		const known = new Set(onBoard.map((task) => task.id));
 		for (const id of cards.keys()) if (!known.has(id)) cards.delete(id);
 		const shown = Object.fromEntries(STATUSES.map((status) => [status, []]));
-		for (const task of onBoard) if (matches(task)) shown[task.status]?.push(card(task));
+		for (const task of onBoard) if (matches(task)) shown[task.status]?.push(cardFor(task));
 		const focused = document.activeElement;
 		for (const status of STATUSES) {
 			reconcile(lists[status], shown[status]);

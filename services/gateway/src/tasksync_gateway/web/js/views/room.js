@@ -76,7 +76,7 @@ export function createRoomView(ctx, roomId) {
 			range.selectNodeContents(codeEl);
 			getSelection().removeAllRanges();
 			getSelection().addRange(range);
-			let copied = false;
+			let copied;
 			try {
 				copied = document.execCommand('copy');
 			} catch {
