@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from apiflask import HTTPTokenAuth
-from flask import current_app
+from flask import Flask, current_app
 
 from .cache import ACTIVE, REVOKED, read_through, token_key
+from .errors import Unauthenticated
 from .signing import API_AUDIENCE, INTERNAL_AUDIENCE, Claims, InvalidToken, Verifier
 
 EXTENSION = "tasksync_authenticator"
@@ -28,8 +30,12 @@ class Identity:
     token: str
 
     @property
-    def user_id(self) -> int | None:
-        return self.claims.user_id
+    def user_id(self) -> int:
+        """The user a people's token stands for; no route reads it from a service's token."""
+        user_id = self.claims.user_id
+        if user_id is None:
+            raise Unauthenticated()
+        return user_id
 
     @property
     def authorization(self) -> dict:
@@ -79,7 +85,7 @@ class Authenticator:
         return token_key(identity.claims.token_id)
 
 
-def init_app(app, authenticator: Authenticator) -> None:
+def init_app(app: Flask, authenticator: Authenticator) -> None:
     """Install the service's authenticator, used by ``user_auth`` and ``service_auth``."""
     app.extensions[EXTENSION] = authenticator
 
@@ -89,17 +95,26 @@ def authenticator() -> Authenticator:
     return current_app.extensions[EXTENSION]
 
 
-def _verifier_for(audience: str):
-    def verify(token: str):
+def _verifier_for(audience: str) -> Callable[[str], Identity | None]:
+    def verify(token: str) -> Identity | None:
         return authenticator().authenticate(token, audience)
 
     return verify
 
 
+class _BearerAuth(HTTPTokenAuth):
+    """APIFlask's bearer token check, saying what it lets through."""
+
+    @property
+    def current_user(self) -> Identity:
+        """Who the request speaks for, in a route that requires this check."""
+        return cast(Identity, super().current_user)
+
+
 # People's tokens (the public API, and peers calling on a person's behalf).
-user_auth = HTTPTokenAuth(scheme="Bearer", security_scheme_name="BearerAuth")
+user_auth = _BearerAuth(scheme="Bearer", security_scheme_name="BearerAuth")
 user_auth.verify_token(_verifier_for(API_AUDIENCE))
 
 # Short-lived tokens that the rooms service gives itself to call peers (never seen by people).
-service_auth = HTTPTokenAuth(scheme="Bearer", security_scheme_name="ServiceAuth")
+service_auth = _BearerAuth(scheme="Bearer", security_scheme_name="ServiceAuth")
 service_auth.verify_token(_verifier_for(INTERNAL_AUDIENCE))

@@ -9,14 +9,17 @@ a membership change or a revoked token must be seen by every worker on the very 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask
+from flask import Flask, Response
 from flask_caching import Cache
 
 from .config import Settings
 
 cache = Cache()
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REVOKED = "0"
 ACTIVE = "1"
@@ -26,6 +29,7 @@ ANSWER_TTL = 300
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Point the cache at Redis when REDIS_URL is set, else at files under the data folder."""
+    config: dict[str, Any]
     if settings.redis_url:
         _answer_outages(app)
         config = {
@@ -53,7 +57,7 @@ def _answer_outages(app: Flask) -> None:
 
     from .problems import problem_response
 
-    def unavailable(error):
+    def unavailable(error: Exception) -> Response:
         log.warning("shared cache unavailable: %s", error.__class__.__name__)
         return problem_response(
             503, "The shared cache is unavailable; try again shortly.", headers={"Retry-After": "2"}
@@ -68,10 +72,10 @@ def token_key(token_id: str) -> str:
     return f"token:{token_id}"
 
 
-def read_through(key: str, load, timeout: int = ANSWER_TTL):
+def read_through(key: str, load: Callable[[], T], timeout: int = ANSWER_TTL) -> T:
     """The cached value of ``key``, else ``load()``; added (never overwriting) so a slow reader
     cannot undo a newer answer that the data's owner has published meanwhile."""
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = load()
         cache.add(key, value, timeout=timeout)
@@ -87,11 +91,11 @@ end
 """
 
 
-def publish_counter(key: str, value: int, load, timeout: int = ANSWER_TTL) -> None:
+def publish_counter(key: str, value: int, load: Callable[[], object], timeout: int = ANSWER_TTL) -> None:
     """After the commit that made ``value`` of a counter that only grows: store it unless a
     larger one is there already, so of two writers publishing at once the later state stays.
     In Redis that is one atomic step; the file cache has none, and reads back (``publish``)."""
-    backend = cache.cache
+    backend: Any = cache.cache  # typed as SimpleCache; here it may be cachelib's RedisCache
     client = getattr(backend, "_write_client", None)  # cachelib's RedisCache client
     if client is None:
         publish(key, load, timeout, value=value)
@@ -100,7 +104,9 @@ def publish_counter(key: str, value: int, load, timeout: int = ANSWER_TTL) -> No
     client.register_script(_KEEP_GREATER)(keys=[backend._get_prefix() + key], args=[value, timeout])
 
 
-def publish(key: str, load, timeout: int = ANSWER_TTL, rounds: int = 4, value=None) -> None:
+def publish(
+    key: str, load: Callable[[], object], timeout: int = ANSWER_TTL, rounds: int = 4, value: object = None
+) -> None:
     """After a committed change: store ``value`` (or ``load()``) under ``key``, then read again
     until stable, so that of two writers publishing at once, the later state is the one that stays."""
     if value is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 
-def _int(environ, name: str, default: int) -> int:
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     """Read an integer variable, naming the variable when it is not one."""
     raw = environ.get(name)
     if raw in (None, ""):
@@ -55,7 +56,7 @@ class Settings:
     production: bool
 
 
-def load(environ=None) -> Settings:
+def load(environ: Mapping[str, str] | None = None) -> Settings:
     """Build the settings from ``environ`` (the process environment by default)."""
     env = os.environ if environ is None else environ
     host = env.get("TASKSYNC_HOST") or "127.0.0.1"

@@ -6,6 +6,9 @@ import contextlib
 import logging
 from pathlib import Path
 
+from apiflask import APIFlask
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -41,7 +44,7 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def init_app(app, db, migrate, url: str) -> None:
+def init_app(app: APIFlask, db: SQLAlchemy, migrate: Migrate, url: str) -> None:
     """Bind ``db`` and ``migrate`` (the service's own) to ``url`` and its migration history,
     and serve /readyz from the database's state."""
     url = database_url(url)
@@ -77,7 +80,7 @@ def init_app(app, db, migrate, url: str) -> None:
         return {"status": "unavailable", "database": "unreachable"}, 503
 
 
-def ping(db) -> bool:
+def ping(db: SQLAlchemy) -> bool:
     """True when the database answers a trivial query."""
     try:
         db.session.execute(text("SELECT 1"))

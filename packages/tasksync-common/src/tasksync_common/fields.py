@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from apiflask import fields
 from apiflask.validators import Range
@@ -48,7 +49,7 @@ class Text(fields.String):
         return text
 
 
-def Id(**kwargs) -> fields.Integer:
+def Id(**kwargs: Any) -> fields.Integer:
     """A positive 32-bit identifier; strings, floats and booleans are refused."""
     return fields.Integer(strict=True, validate=Range(min=1, max=MAX_ID), **kwargs)
 

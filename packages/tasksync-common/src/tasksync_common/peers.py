@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask, current_app
 
 from .config import Settings
@@ -24,13 +26,13 @@ class RemoteKeys:
 
     def __init__(self, rooms: ServiceClient):
         self._rooms = rooms
-        self._keys: dict = {}
+        self._keys: dict[str, Ed25519PublicKey] = {}
         self._fetched_at = float("-inf")
         self._tried_at = float("-inf")
         self._failed = False
         self._lock = threading.Lock()
 
-    def __call__(self, kid: str):
+    def __call__(self, kid: str) -> Ed25519PublicKey | None:
         key = self._keys.get(kid)
         if key is not None and time.monotonic() - self._fetched_at <= MAX_AGE:
             return key
@@ -59,7 +61,7 @@ class RemoteKeys:
         self._fetched_at = time.monotonic()
 
 
-def remote_token_state(rooms: ServiceClient):
+def remote_token_state(rooms: ServiceClient) -> Callable[[str, Claims], bool]:
     """A ``token_state`` callable that asks the rooms service whether a token is still active."""
 
     def token_state(token: str, _claims: Claims) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 from apiflask import APIFlask
 from apiflask.exceptions import HTTPError
@@ -43,7 +45,14 @@ DEFAULT_DETAILS = {
 class Problem(HTTPError):
     """An error to raise from any layer; it becomes a problem document."""
 
-    def __init__(self, status: int, detail: str | None = None, *, errors=None, headers=None):
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         extra = {"errors": errors} if errors else None
         super().__init__(status, message=detail, headers=headers, extra_data=extra)
 
@@ -79,13 +88,19 @@ def _cut(text: str) -> str:
     return text if len(text) <= MAX_ECHO_CHARS else text[: MAX_ECHO_CHARS - 1] + "\u2026"
 
 
-def bounded_errors(errors) -> tuple[list[dict], bool]:
+def bounded_errors(errors: list[dict]) -> tuple[list[dict], bool]:
     """The first MAX_FIELD_ERRORS of ``errors``, each cut short, and whether any were left out."""
     kept = [{"field": _cut(e["field"]), "message": _cut(e["message"])} for e in errors[:MAX_FIELD_ERRORS]]
     return kept, len(errors) > MAX_FIELD_ERRORS
 
 
-def problem_response(status: int, detail: str | None = None, *, errors=None, headers=None) -> Response:
+def problem_response(
+    status: int,
+    detail: str | None = None,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str | list[str] | tuple[str, ...]] | None = None,
+) -> Response:
     """Build the problem+json response itself (for code outside a request's error flow)."""
     body = {
         "type": "about:blank",
@@ -108,7 +123,7 @@ def problem_response(status: int, detail: str | None = None, *, errors=None, hea
     return response
 
 
-def _leaf_errors(prefix: str, node):
+def _leaf_errors(prefix: str, node: object) -> Iterator[dict]:
     """Each {field, message} below ``node`` of webargs' error tree, one at a time."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -124,7 +139,7 @@ def _leaf_errors(prefix: str, node):
         yield {"field": prefix, "message": str(node)}
 
 
-def flatten_validation(detail, limit: int | None = MAX_FIELD_ERRORS + 1) -> list[dict]:
+def flatten_validation(detail: Mapping[str, object], limit: int | None = MAX_FIELD_ERRORS + 1) -> list[dict]:
     """Turn webargs' {location: {field: [messages]}} into [{field, message}], stopping after
     ``limit`` (one more than a problem names, so that it can tell the list was cut)."""
     found = (error for location_fields in (detail or {}).values() for error in _leaf_errors("", location_fields))

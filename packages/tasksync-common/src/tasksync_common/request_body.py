@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from typing import NoReturn
 
 from flask import Flask, current_app, request
 from marshmallow import RAISE, Schema, fields
@@ -18,7 +19,7 @@ MAX_BODY_BYTES = 1024 * 1024
 DRAIN_LIMIT = 32 * 1024 * 1024
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 

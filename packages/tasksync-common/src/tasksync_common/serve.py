@@ -14,8 +14,10 @@ import os
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from . import config
 
@@ -52,7 +54,7 @@ def apply_migrations(module_name: str) -> None:
 
 
 @contextlib.contextmanager
-def _migration_lock(engine, module_name: str):
+def _migration_lock(engine: Engine, module_name: str) -> Iterator[None]:
     """On PostgreSQL, replicas starting together migrate one after the other (advisory lock);
     SQLite serialises writers by itself."""
     if engine.dialect.name != "postgresql":

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from apiflask import APIFlask
-from flask import g, request
+from flask import Response, g, request
+from flask.json.provider import DefaultJSONProvider
 
 from . import api_document, cache, cache_control, problems, request_body
 from .config import Settings
@@ -24,20 +27,25 @@ def _remember_request_id() -> None:
     g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
 
 
-def _refuse_huge_ids(_endpoint, values) -> None:
+def _refuse_huge_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Ids beyond 32 bits exist nowhere: 404 before any database sees them."""
     for value in (values or {}).values():
         if isinstance(value, int) and not 0 < value <= MAX_ID:
             raise Problem(404)
 
 
-def _echo_request_id(response):
+def _echo_request_id(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     return response
 
 
 def create_base_app(
-    import_name: str, title: str, settings: Settings, test_config=None, *, describes_api: bool = True
+    import_name: str,
+    title: str,
+    settings: Settings,
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    describes_api: bool = True,
 ) -> APIFlask:
     """An APIFlask app with problem documents, body rules, the shared cache and request ids.
 
@@ -50,8 +58,9 @@ def create_base_app(
         spec_path="/api/v1/openapi.json",
         docs_path=None,
         enable_openapi=describes_api,
-        static_folder=None,
+        static_folder=None,  # type: ignore[arg-type]  # typed str by APIFlask; None is Flask's "no static route"
     )
+    assert isinstance(app.json, DefaultJSONProvider)  # Flask's own, whose settings these are
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.url_map.strict_slashes = False

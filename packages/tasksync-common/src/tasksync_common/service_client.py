@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 import urllib3
@@ -30,6 +31,8 @@ def _never_sent(error: HTTPError) -> bool:
 
 def _pool(base_url: str, timeout: float) -> urllib3.HTTPConnectionPool:
     parts = urlsplit(base_url)
+    if not parts.hostname:
+        raise ValueError(f"{base_url!r} names no host")
     pool_class = urllib3.HTTPSConnectionPool if parts.scheme == "https" else urllib3.HTTPConnectionPool
     # Retry only what cannot have reached the peer (connecting), never a sent request.
     retries = Retry(total=2, connect=2, read=False, redirect=False, status=0, other=False, raise_on_status=False)
@@ -50,7 +53,13 @@ class ServiceClient:
         self._turn = itertools.count()
 
     def request(
-        self, method: str, path: str, *, headers=None, body: bytes | None = None, timeout=None
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        timeout: float | None = None,
     ) -> urllib3.BaseHTTPResponse:
         """Send one request to the peer; raise a 503 or 504 Problem when it cannot answer."""
         headers = dict(headers or {})

@@ -125,7 +125,7 @@ class Verifier:
 
     def __init__(self, key_lookup: Callable[[str], Ed25519PublicKey | None]):
         self._key_lookup = key_lookup
-        self._verified: TTLCache = TTLCache(maxsize=VERIFIED_MAX, ttl=VERIFIED_TTL)
+        self._verified: TTLCache[tuple[str, str], Claims] = TTLCache(maxsize=VERIFIED_MAX, ttl=VERIFIED_TTL)
         self._lock = threading.Lock()  # TTLCache is not thread-safe
 
     def verify(self, token: str, audience: str) -> Claims:
