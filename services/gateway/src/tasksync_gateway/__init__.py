@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from apiflask import APIFlask
 from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -14,12 +17,14 @@ from tasksync_common.signing import Verifier
 from . import health, openapi, proxy, throttling, web
 
 
-def create_app(test_config=None, settings=None) -> APIFlask:
+def create_app(test_config: Mapping[str, Any] | None = None, settings: config.Settings | None = None) -> APIFlask:
     """Build the gateway from the environment (or ``settings``)."""
     settings = settings or config.load()
     app = create_base_app(__name__, "TaskSync gateway", settings, test_config, describes_api=False)
     if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to wrap its WSGI app
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     rooms = peers.init_app(app, settings, "rooms", "tasks")["rooms"]
     auth.init_app(app, auth.Authenticator(Verifier(RemoteKeys(rooms)), remote_token_state(rooms)))
     throttling.init_app(app)

@@ -8,12 +8,13 @@ from flask import Blueprint, current_app
 
 from tasksync_common import peers
 from tasksync_common.problems import Problem
+from tasksync_common.service_client import ServiceClient
 
 bp = Blueprint("health", __name__)
 _pool = ThreadPoolExecutor(max_workers=4)
 
 
-def _ready(client) -> str:
+def _ready(client: ServiceClient) -> str:
     try:
         response = client.request("GET", "/readyz", timeout=2)
     except Problem:
@@ -25,7 +26,7 @@ def _ready(client) -> str:
 def readyz():
     """200 when every service and its database can serve; 503 naming what cannot."""
     clients = peers.clients()
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as the app, not its proxy
 
     def check(name):
         with app.app_context():

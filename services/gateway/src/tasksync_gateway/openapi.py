@@ -11,6 +11,7 @@ from tasksync_common import peers
 from tasksync_common.api_document import drop_unused_components
 from tasksync_common.problems import Problem
 from tasksync_common.service_app import API_VERSION
+from tasksync_common.service_client import ServiceClient
 
 bp = Blueprint("openapi", __name__, template_folder="docs", static_folder="docs", static_url_path="/api/docs/assets")
 _lock = threading.Lock()
@@ -134,11 +135,12 @@ def merge(documents: list[dict]) -> dict:
     return drop_unused_components(merged)
 
 
-def _fetch(client) -> dict:
+def _fetch(client: ServiceClient) -> dict:
     response = client.request("GET", "/api/v1/openapi.json")
     if response.status != 200:
         raise Problem(503, f"The {client.name} service could not describe its API.")
-    return response.json()
+    document: dict = response.json()
+    return document
 
 
 @bp.get("/api/v1/openapi.json")

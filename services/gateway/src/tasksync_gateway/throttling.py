@@ -11,8 +11,9 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Callable
 
-from flask import current_app, request
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 
 from tasksync_common.problems import problem_response
@@ -34,10 +35,10 @@ def _settings():
     return current_app.config["SETTINGS"]
 
 
-def _refusal(what: str):
+def _refusal(what: str) -> Callable[[RequestLimit], Response]:
     """An ``on_breach`` that answers 429 with the real wait, saying what there were too many of."""
 
-    def too_many(limit: RequestLimit):
+    def too_many(limit: RequestLimit) -> Response:
         wait = max(1, math.ceil(limit.reset_at - time.time()))
         return problem_response(
             429, f"Too many {what}; try again in {wait} seconds.", headers={"Retry-After": str(wait)}
@@ -119,7 +120,7 @@ def limit_failed_joins(view):
     return view
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Use Redis for the counters when configured, so every worker and replica counts together."""
     settings = app.config["SETTINGS"]
     if settings.redis_url:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -51,7 +52,7 @@ def is_active(_token: str, claims: Claims) -> bool:
     return record is not None and record.revoked_at is None and record.user_id == claims.user_id
 
 
-def _revoke(records) -> None:
+def _revoke(records: Iterable[AccessToken]) -> None:
     now = utcnow()
     for record in records:
         record.revoked_at = now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
@@ -65,7 +66,7 @@ def _owned(room_id: int, user_id: int) -> Room:
     view = get(room_id=room_id, user_id=user_id)
     if view["role"] != OWNER:
         raise Forbidden("Only the room's owner may do this.")
-    return db.session.get(Room, room_id)
+    return db.session.get_one(Room, room_id)
 
 
 def _with_fresh_code(write):
@@ -151,7 +152,7 @@ def role_of(*, room_id: int, user_id: int) -> str | None:
     return row[0] if row else None
 
 
-def _roles_change(room_id: int, user_ids) -> None:
+def _roles_change(room_id: int, user_ids: Iterable[int]) -> None:
     """The roles of ``user_ids`` in the room change with this transaction: once it commits, every
     service sees them on its very next request."""
     for user_id in user_ids:

@@ -31,7 +31,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; with no hash, spend the same time and say False."""
     try:
         with _slots:
-            return _hasher.verify(password_hash or _DUMMY_HASH, _bytes(password)) and password_hash is not None
+            _hasher.verify(password_hash or _DUMMY_HASH, _bytes(password))  # raises when it does not match
+        return password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -50,7 +50,8 @@ def create(*, username: str, password: str) -> User:
 def authenticate(*, username: str, password: str) -> User:
     """The user these credentials belong to; one 401 for an unknown name and a wrong password."""
     user = _find(username)
-    if not verify_password(user.password_hash if user else None, password):
+    # The hash check comes first: an unknown name costs as much time as a wrong password.
+    if not verify_password(user.password_hash if user else None, password) or user is None:
         raise Unauthenticated(WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -42,7 +42,9 @@ def _bump(room_id: int) -> int:
             db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=1))
         return 1
     except IntegrityError:  # another writer created the row first
-        return _increment(room_id)
+        revision = _increment(room_id)
+        assert revision is not None  # the row is there now
+        return revision
 
 
 def _load(room_id: int) -> int:

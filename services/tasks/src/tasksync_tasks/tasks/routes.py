@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint, EmptySchema
 from flask import Response, request
+from sqlalchemy import Row
 
 from tasksync_common import preconditions
 from tasksync_common.auth import user_auth
@@ -30,7 +31,7 @@ def _caller():
     return user_auth.current_user
 
 
-def _etag(task) -> dict:
+def _etag(task: Row) -> dict:
     return {"ETag": f'"{task.version}"'}
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import current_app
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
+from sqlalchemy.engine import CursorResult
 
 from tasksync_common import board_access
 from tasksync_common.auth import Identity
@@ -136,7 +139,7 @@ def _page(room_id: int, query: dict) -> dict:
 def summary(*, room_id: int, caller: Identity) -> dict:
     """How many of the room's tasks are in each status."""
     membership.require_member(room_id, caller)
-    counts = dict(
+    counts: dict[str, int] = dict(
         db.session.execute(select(Task.status, func.count()).where(Task.room_id == room_id).group_by(Task.status)).all()
     )
     result = {status.replace(" ", "_"): counts.get(status, 0) for status in STATUSES}
@@ -185,7 +188,7 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
         statement = statement.where(Task.version.in_(sorted(if_match)))
-    if not db.session.execute(statement).rowcount:
+    if not cast(CursorResult, db.session.execute(statement)).rowcount:  # typed Result; a DELETE's is a cursor's
         db.session.rollback()
         _find(room_id, task_id)  # 404 if it is not there at all
         raise Stale(STALE)
