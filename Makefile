@@ -51,6 +51,7 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(call check,ruff format,$(VENV)/bin/ruff format --check .) \
 	$(call check,self-contained,$(PY) -m tools.self_contained) \
 	$(call check,eslint,node_modules/.bin/eslint .) \
+	$(call check,mypy,$(VENV)/bin/mypy) \
 	$(call check,openapi document,$(PY) -m tools.openapi_document $(OPENAPI_DOCUMENT)) \
 	$(call check,spectral,node_modules/.bin/spectral lint --fail-severity=hint --quiet $(OPENAPI_DOCUMENT)) \
 	$(call check,redocly,REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint --format=stylish $(OPENAPI_DOCUMENT)) \

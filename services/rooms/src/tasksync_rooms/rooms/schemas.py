@@ -1,5 +1,7 @@
 """What the rooms routes take and give."""
 
+from typing import Any
+
 from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from marshmallow import ValidationError
@@ -11,7 +13,7 @@ from . import codes
 from .models import MEMBER, OWNER
 
 
-def Role(**kwargs) -> String:
+def Role(**kwargs: Any) -> String:
     """The caller's or a member's role in a room, described once as the Role schema."""
     metadata = {"enum": [OWNER, MEMBER], "description": "A person's role in a room.", NAMED_SCHEMA: "Role"}
     return String(metadata=metadata, **kwargs)

@@ -1,5 +1,7 @@
 """What the tasks routes take and give."""
 
+from typing import Any
+
 from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import OneOf, Range
@@ -10,7 +12,7 @@ from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
 from .models import STATUSES
 
 
-def Status(description: str = "A task's status.", **kwargs) -> String:
+def Status(description: str = "A task's status.", **kwargs: Any) -> String:
     """One of the task statuses, described once as the TaskStatus schema."""
     metadata = {"enum": list(STATUSES), "description": description, NAMED_SCHEMA: "TaskStatus"}
     return String(validate=OneOf(STATUSES), metadata=metadata, **kwargs)
