@@ -139,8 +139,7 @@ def _fetch(client: ServiceClient) -> dict:
     response = client.request("GET", "/api/v1/openapi.json")
     if response.status != 200:
         raise Problem(503, f"The {client.name} service could not describe its API.")
-    document: dict = response.json()
-    return document
+    return response.json()
 
 
 @bp.get("/api/v1/openapi.json")

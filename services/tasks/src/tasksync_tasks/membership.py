@@ -17,8 +17,7 @@ def _ask_rooms(room_id: int, user_id: int, caller: Identity) -> str | None:
     client = peers.rooms_client()
     response = client.request("GET", f"/internal/v1/rooms/{room_id}/members/{user_id}", headers=caller.authorization)
     if response.status == 200:
-        role: str = response.json()["role"]
-        return role
+        return response.json()["role"]
     if response.status == 404:
         return None
     if response.status == 401:
