@@ -64,6 +64,6 @@ def none_match(lines: list[str], current: str) -> bool:
     value = _field(lines).strip(_OWS)
     if value == "*":
         return True
-    wanted = entity_tags(current)
+    wanted = entity_tags(current) or []
     tags = entity_tags(value) or []
     return bool(wanted) and any(tag == wanted[0][1] for _, tag in tags)

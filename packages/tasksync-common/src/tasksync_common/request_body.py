@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Iterator
 from typing import NoReturn
 
 from flask import Flask, current_app, request
@@ -57,11 +58,11 @@ def _body_schema() -> Schema | None:
     return schema if isinstance(schema, Schema) else None
 
 
-def _join(prefix: str, key) -> str:
+def _join(prefix: str, key: object) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
 
 
-def unknown_fields(schema: Schema, data: dict, prefix: str = ""):
+def unknown_fields(schema: Schema, data: dict, prefix: str = "") -> Iterator[dict]:
     """Each key of ``data`` (and of the objects nested in it) that ``schema`` refuses as unknown,
     found one at a time. An object with no more keys than the schema has fields is skipped whole:
     marshmallow's own unknown-field errors for it are bounded by the schema's size."""
@@ -71,7 +72,7 @@ def unknown_fields(schema: Schema, data: dict, prefix: str = ""):
             if key not in known:
                 yield {"field": _join(prefix, key), "message": "Unknown field."}
     for key, field in known.items():
-        if isinstance(field, fields.Nested) and isinstance(field.schema, Schema) and key in data:
+        if isinstance(field, fields.Nested) and key in data:  # a Nested field's schema is a Schema
             values = data[key] if field.many and isinstance(data[key], list) else [data[key]]
             for index, value in enumerate(values):
                 if isinstance(value, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import Rule
 
 from tasksync_common import peers
@@ -94,7 +95,7 @@ ANY_METHOD_RULES = (
 
 
 @bp.record_once
-def _add_any_method_rules(state) -> None:
+def _add_any_method_rules(state: BlueprintSetupState) -> None:
     for path, view in ANY_METHOD_RULES:
         endpoint = f"{bp.name}.{view.__name__}"
         state.app.url_map.add(Rule(path, endpoint=endpoint))
