@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import SessionTransaction, scoped_session
 
 _PENDING = "tasksync_after_commit"
+# What a session's info holds under _PENDING: the transaction, and the effects it collected.
+_Pending = tuple[SessionTransaction, list[Callable[[], object]]]
 
 
 class Session(FlaskSession):
@@ -50,15 +52,14 @@ def session_options() -> dict:
     return {"class_": Session}
 
 
-def defer(session: OrmSession | scoped_session, effect: Callable[..., object], *args, **kwargs) -> None:
+def defer(session: OrmSession | scoped_session, effect: Callable[..., object], *args: object, **kwargs: object) -> None:
     """Run ``effect(*args, **kwargs)`` once the session's current transaction commits; never if
     it does not. With no transaction under way, one begins (the next commit ends it)."""
-    if isinstance(session, scoped_session):
-        session = session()
-    transaction = session.get_transaction() or session.begin()
-    pending = session.info.get(_PENDING)
+    current: OrmSession = session() if isinstance(session, scoped_session) else session
+    transaction = current.get_transaction() or current.begin()
+    pending: _Pending | None = current.info.get(_PENDING)
     if pending is None or pending[0] is not transaction:  # effects of an ended transaction: gone
-        pending = session.info[_PENDING] = (transaction, [])
+        pending = current.info[_PENDING] = (transaction, [])
     pending[1].append(functools.partial(effect, *args, **kwargs))
 
 
