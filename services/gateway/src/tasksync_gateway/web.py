@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cachelib import SimpleCache
-from flask import Blueprint, request, send_from_directory
+from flask import Blueprint, Flask, Request, Response, request, send_from_directory
 from flask_compress import Compress
 from werkzeug.security import safe_join
 
@@ -21,7 +21,7 @@ bp = Blueprint("web", __name__)
 compress = Compress()
 
 
-def _file_version(req) -> str:
+def _file_version(req: Request) -> str:
     """The compressed-bytes cache key: the file's path, size and change time (an edited file,
     in `make run`, is compressed anew)."""
     name = (req.view_args or {}).get("filename", "index.html")
@@ -30,7 +30,7 @@ def _file_version(req) -> str:
     return f"{name}:{stat.st_size}:{stat.st_mtime_ns}" if stat else name
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Compress the web client's files, and only them: API answers keep their bytes and their
     strong ETags (If-Match compares strongly), and cost no compression on the hot path."""
     app.config.setdefault("COMPRESS_REGISTER", False)  # the views below ask for it themselves
@@ -42,7 +42,7 @@ def init_app(app) -> None:
     compress.init_app(app)
 
 
-def _file(filename: str):
+def _file(filename: str) -> Response:
     """A file of the client, revalidated by its ETag on every use so that a new release shows at
     once; read whole (not streamed) so that its compressed bytes can be cached and validated."""
     response = send_from_directory(WEB_DIR, filename, max_age=0)
