@@ -40,6 +40,17 @@ def test_repeated_reads_are_identical_and_unchanged_boards_are_304(room):
     assert unchanged.headers["ETag"] == first.headers["ETag"]
 
 
+@pytest.mark.parametrize("query", [{"status": "bogus"}, {"limit": 11544}, {"cursor": "\x01"}])
+def test_any_tag_never_skips_the_query_check(room, query):
+    owner, created = room
+    path = f"/api/v1/rooms/{created['id']}/tasks"
+    tasks_of(owner, created["id"])
+    tasks_of(owner, created["id"])  # now cached at the gateway
+    refused = owner.get(path, params=query, headers={"If-None-Match": "*"})
+    assert refused.status_code == 422, refused.text  # a 304 would say a refused query is current
+    assert owner.get(path, headers={"If-None-Match": "*"}).status_code == 304
+
+
 def test_a_write_changes_the_tag_and_the_page(room):
     owner, created = room
     before = tasks_of(owner, created["id"])

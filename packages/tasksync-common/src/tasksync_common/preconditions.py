@@ -57,13 +57,18 @@ def if_match_versions(lines: list[str]) -> frozenset[int] | None:
     return frozenset(int(tag) for weak, tag in tags if not weak and _VERSION.fullmatch(tag))
 
 
+def is_any(lines: list[str]) -> bool:
+    """True when a conditional header is ``*``: any current representation matches."""
+    return bool(lines) and _field(lines).strip(_OWS) == "*"
+
+
 def none_match(lines: list[str], current: str) -> bool:
     """True when an ``If-None-Match`` names ``current`` (weakly) or is ``*``: the answer is 304."""
     if not lines:
         return False
-    value = _field(lines).strip(_OWS)
-    if value == "*":
+    if is_any(lines):
         return True
+    value = _field(lines).strip(_OWS)
     wanted = entity_tags(current) or []
     tags = entity_tags(value) or []
     return bool(wanted) and any(tag == wanted[0][1] for _, tag in tags)
