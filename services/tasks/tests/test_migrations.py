@@ -96,7 +96,7 @@ def test_the_upgraded_room_takes_new_tasks_and_moves(old_app):
 
 
 def test_downgrade_drops_the_fields_and_keeps_the_tasks(old_app):
-    app, db = old_app
+    _app, db = old_app
     downgrade(revision=PREVIOUS)
     columns = {column["name"] for column in inspect(db.engine).get_columns("tasks")}
     assert not {"due_at", "priority", "position"} & columns
