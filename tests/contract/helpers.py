@@ -25,6 +25,9 @@ TASK_KEYS = {
     "description",
     "status",
     "version",
+    "due_at",
+    "priority",
+    "position",
     "created_at",
     "updated_at",
 }
@@ -116,6 +119,9 @@ def assert_task(task: dict) -> None:
     assert set(task) == TASK_KEYS, task
     assert task["status"] in ("pending", "in progress", "completed"), task
     assert isinstance(task["version"], int) and task["version"] >= 1, task
+    assert task["priority"] in ("none", "low", "medium", "high", "urgent"), task
+    assert task["due_at"] is None or RFC3339_UTC.match(task["due_at"]), task
+    assert isinstance(task["position"], int) and abs(task["position"]) < 2**53, task
     assert RFC3339_UTC.match(task["created_at"]) and RFC3339_UTC.match(task["updated_at"]), task
 
 

@@ -22,6 +22,7 @@ ROOM_ROUTES = [
     ("GET", "/api/v1/rooms/{room}/tasks/{task}", None),
     ("PATCH", "/api/v1/rooms/{room}/tasks/{task}", {"title": "defaced"}),
     ("DELETE", "/api/v1/rooms/{room}/tasks/{task}", None),
+    ("POST", "/api/v1/rooms/{room}/tasks/{task}/move", {"after_id": None, "status": "completed"}),
 ]
 ROUTE_IDS = [f"{method} {path.removeprefix('/api/v1/rooms/{room}') or '/'}" for method, path, _ in ROOM_ROUTES]
 OWNER_ONLY = [
@@ -124,6 +125,7 @@ def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body
         ("member", "GET", "/api/v1/rooms/{room}/tasks", None, 200),
         ("member", "GET", "/api/v1/rooms/{room}/tasks/{task}", None, 200),
         ("member", "PATCH", "/api/v1/rooms/{room}/tasks/{task}", {"status": "completed"}, 200),
+        ("member", "POST", "/api/v1/rooms/{room}/tasks/{task}/move", {"after_id": None, "status": "completed"}, 200),
         ("member", "DELETE", "/api/v1/rooms/{room}/tasks/{task}", None, 204),
         ("member", "DELETE", "/api/v1/rooms/{room}/members/{caller}", None, 204),
         ("owner", "PATCH", "/api/v1/rooms/{room}", {"name": "renamed"}, 200),

@@ -124,3 +124,31 @@ def test_parallel_registrations_of_one_name_in_different_cases(stack):
     for response in responses:
         if response.status_code == 409:
             problem(response, 409)
+
+
+def _move(url, body, client):
+    return client.post(url, json=body)
+
+
+def test_parallel_moves_into_one_gap_leave_one_total_order(stack, people):
+    """Twelve tasks moved at once to right after the first, from both columns: each move takes
+    effect once, the column holds every task once, in one order with no two at one place."""
+    owner, member = people
+    room = make_room(owner)
+    join(member, room)
+    tasks = f"/api/v1/rooms/{room['id']}/tasks"
+    first = make_task(owner, room["id"])["id"]
+    movers = [make_task(owner, room["id"], status="completed" if n % 2 else "pending")["id"] for n in range(12)]
+    etag_before = owner.get(tasks).headers["ETag"]
+    body = {"status": "pending", "after_id": first}
+    responses = in_parallel(stack, member.token, [partial(_move, f"{tasks}/{m}/move", body) for m in movers])
+    assert [r.status_code for r in responses] == [200] * 12, [r.text for r in responses if r.status_code != 200]
+    assert all(r.json()["version"] == 2 for r in responses)
+    column = list_all_tasks(owner, room["id"], limit=5, sort="position", status="pending")
+    assert column[0]["id"] == first
+    assert sorted(t["id"] for t in column) == sorted([first, *movers])  # each exactly once
+    places = [t["position"] for t in column]
+    assert len(set(places)) == len(places) and places == sorted(places)
+    assert owner.get(tasks).headers["ETag"] != etag_before
+    # the moves happened one after another: the last one to commit is right after `first`
+    assert column[1]["id"] in movers

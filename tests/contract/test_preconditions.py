@@ -70,6 +70,18 @@ def test_if_match_on_delete(team, owner, task, if_match, applies):
         assert ok(owner.get(url)) == task
 
 
+@pytest.mark.parametrize("if_match, applies", [('W/"1"', False), ('"5", "1"', True), ('"2"', False), ("*", True)])
+def test_if_match_on_move(team, owner, task, if_match, applies):
+    url = task_url(team, task)
+    response = owner.post(f"{url}/move", json={"status": "completed", "after_id": None}, headers={"If-Match": if_match})
+    if applies:
+        moved = ok(response)
+        assert (moved["version"], moved["status"]) == (2, "completed") and response.headers["ETag"] == etag(2)
+    else:
+        problem(response, 412)
+        assert ok(owner.get(url)) == task
+
+
 def raw_patch(stack, token: str, path: str, header_lines: list[str]) -> int:
     """A PATCH with If-Match sent as several header lines (requests would fold them into one)."""
     parts = urlsplit(stack.url)

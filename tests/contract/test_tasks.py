@@ -403,3 +403,97 @@ def test_cursor_from_a_deleted_position_still_works(room, owner):
     rest = ok(owner.get(tasks_url(room["id"]), params={"limit": 10, "cursor": page["next_cursor"]}))
     assert [t["id"] for t in rest["items"]] == ids[3:]
     assert rest["next_cursor"] is None
+
+
+# --- planning fields: due_at, priority, position, move, filters and board order -------------------
+
+
+def test_due_at_takes_any_offset_and_answers_in_utc(room, owner):
+    task = make_task(owner, room["id"], due_at="2026-12-05T18:00:00+02:00", priority="urgent")
+    assert (task["due_at"], task["priority"]) == ("2026-12-05T16:00:00Z", "urgent")
+    url = tasks_url(room["id"], task["id"])
+    assert ok(owner.patch(url, json={"due_at": "2026-12-05T11:00:00-05:00"}))["version"] == 1  # the same instant
+    changed = ok(owner.patch(url, json={"due_at": None, "priority": "low"}))
+    assert (changed["due_at"], changed["priority"], changed["version"]) == (None, "low", 2)
+    assert make_task(owner, room["id"])["priority"] == "none"
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("due_at", "2026-12-05"),
+        ("due_at", "2026-12-05T18:00:00"),  # no offset
+        ("due_at", "1999-12-31T23:59:59Z"),
+        ("due_at", "2000-01-01T01:00:00+02:00"),  # 1999 in UTC
+        ("due_at", "2101-01-01T00:00:00Z"),
+        ("due_at", "2026-02-30T10:00:00Z"),
+        ("due_at", "2026-12-05T24:00:00Z"),
+        ("due_at", 1764950400),
+        ("priority", "critical"),
+        ("priority", None),
+        ("position", 1),
+    ],
+)
+def test_bad_planning_fields_are_named(room, owner, field, value):
+    problem(owner.post(tasks_url(room["id"]), json={"title": "x", field: value}), 422, field)
+    task = make_task(owner, room["id"])
+    problem(owner.patch(tasks_url(room["id"], task["id"]), json={field: value}), 422, field)
+
+
+def test_list_filters_by_priority_and_due_time(room, owner):
+    early = make_task(owner, room["id"], due_at="2026-12-01T09:00:00Z", priority="high")
+    late = make_task(owner, room["id"], due_at="2026-12-03T09:00:00Z")
+    make_task(owner, room["id"], priority="high")  # no due time: matches neither bound
+
+    def ids(**params):
+        return [t["id"] for t in list_all_tasks(owner, room["id"], **params)]
+
+    assert ids(priority="high", due_after="2026-01-01T00:00:00Z") == [early["id"]]
+    assert ids(due_after="2026-12-01T11:00:00+02:00") == [early["id"], late["id"]]  # inclusive
+    assert ids(due_before="2026-12-03T09:00:00Z") == [early["id"]]  # exclusive
+    assert ids(due_after="2026-12-02T00:00:00Z", due_before="2026-12-04T00:00:00Z") == [late["id"]]
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("priority=top", "priority"),
+        ("due_before=tomorrow", "due_before"),
+        ("due_after=2026-12-01", "due_after"),
+        ("sort=due", "sort"),
+        ("sort=position&cursor=garbage", "cursor"),
+    ],
+)
+def test_bad_planning_queries_are_named(room, owner, query, field):
+    problem(owner.get(f"{tasks_url(room['id'])}?{query}"), 422, field)
+
+
+def test_cursors_belong_to_their_sort(room, owner):
+    for _ in range(3):
+        make_task(owner, room["id"])
+    created = ok(owner.get(tasks_url(room["id"]), params={"limit": 1}))["next_cursor"]
+    board = ok(owner.get(tasks_url(room["id"]), params={"limit": 1, "sort": "position"}))["next_cursor"]
+    problem(owner.get(tasks_url(room["id"]), params={"cursor": created, "sort": "position"}), 422, "cursor")
+    problem(owner.get(tasks_url(room["id"]), params={"cursor": board}), 422, "cursor")
+
+
+def test_board_order_pages_follow_moves(room, owner, member):
+    ids = [make_task(owner, room["id"])["id"] for _ in range(5)]
+    moved = ok(member.post(f"{tasks_url(room['id'], ids[4])}/move", json={"after_id": ids[0]}))
+    assert moved["version"] == 2
+    ok(member.post(f"{tasks_url(room['id'], ids[1])}/move", json={"after_id": None}))
+    done = ok(member.post(f"{tasks_url(room['id'], ids[2])}/move", json={"status": "completed", "after_id": None}))
+    assert done["status"] == "completed"
+    board = list_all_tasks(owner, room["id"], limit=2, sort="position")
+    pending = [t["id"] for t in board if t["status"] == "pending"]
+    assert pending == [ids[1], ids[0], ids[4], ids[3]]
+    assert [t["id"] for t in list_all_tasks(owner, room["id"], limit=2)] == ids  # creation order unchanged
+
+
+def test_move_refuses_an_after_id_outside_the_column(room, owner):
+    a = make_task(owner, room["id"])
+    b = make_task(owner, room["id"], status="completed")
+    url = f"{tasks_url(room['id'], a['id'])}/move"
+    for body in ({"after_id": a["id"]}, {"after_id": b["id"]}, {"after_id": 2_000_000_000}, {}):
+        problem(owner.post(url, json=body), 422, "after_id")
+    assert ok(owner.get(tasks_url(room["id"], a["id"]))) == a

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -57,7 +58,43 @@ def test_any_text_is_a_cursor_or_a_422(text):
         last_id = cursors.decode(text)
     except Problem as error:
         assert error.status_code == 422
-        assert error.extra_data["errors"] == [{"field": "cursor", "message": "Not a cursor this server issued."}]
+        assert error.extra_data["errors"] == [
+            {"field": "cursor", "message": "Not a cursor this server issued (for this sort)."}
+        ]
     else:
         assert type(last_id) is int and 0 <= last_id <= MAX_ID
         assert cursors.decode(cursors.encode(last_id)) == last_id
+
+
+positions = st.integers(min_value=-(2**53), max_value=2**53)
+
+
+@untimed
+@given(positions, ids)
+@example(-(2**53), MAX_ID)
+def test_a_board_order_cursor_gives_back_its_place(position, last_id):
+    cursor = cursors.encode_position(position, last_id)
+    assert cursor.isascii() and "=" not in cursor and len(cursor) <= 64
+    assert cursors.decode_position(cursor) == (position, last_id)
+
+
+@untimed
+@given(st.one_of(any_text, tricky_text, near_cursors, st.builds(cursors.encode, ids)))
+@example(cursors.encode(5))  # a creation-order cursor is not a board-order one
+@example(_b64("p1:1:" + "9" * 11))
+@example(_b64("p1:" + "9" * 17 + ":1"))
+@example(_b64("p1:--1:1"))
+def test_any_text_is_a_board_order_cursor_or_a_422(text):
+    try:
+        place = cursors.decode_position(text)
+    except Problem as error:
+        assert error.status_code == 422
+        assert [e["field"] for e in error.extra_data["errors"]] == ["cursor"]
+    else:
+        assert cursors.decode_position(cursors.encode_position(*place)) == place
+        assert abs(place[0]) <= 2**53 and 0 <= place[1] <= MAX_ID
+
+
+def test_a_board_order_cursor_is_not_a_creation_order_one():
+    with pytest.raises(Problem):
+        cursors.decode(cursors.encode_position(3, 5))

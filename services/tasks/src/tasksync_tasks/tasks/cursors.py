@@ -21,7 +21,7 @@ def _wrap(raw: str) -> str:
 
 
 def _refused() -> Problem:
-    return field_error("cursor", "Not a cursor this server issued for this sort.")
+    return field_error("cursor", "Not a cursor this server issued (for this sort).")
 
 
 def _unwrap(cursor: str, prefix: str) -> str:
