@@ -176,7 +176,15 @@ class World:
             body["user_id"] = self.mate.user["id"] if aim == 2 else self.owner.user["id"]
         in_room = _same_id(params.get("room_id"), self.room_id)
         headers = case.headers if case.headers is not None else {}
-        if path == TASK and aim == 3 and in_room and _is_int(params.get("task_id")) and "If-Match" in headers:
+        if path == f"{TASK}/move" and aim == 2 and body is not None and "after_id" in body:
+            body["after_id"] = None  # to the top of its column: a move that can succeed
+        if (
+            path in (TASK, f"{TASK}/move")
+            and aim == 3
+            and in_room
+            and _is_int(params.get("task_id"))
+            and "If-Match" in headers
+        ):
             headers["If-Match"] = f'"{self.task_version(params["task_id"])}"'  # a match: the change applies
         if path.endswith("/tasks") and method == "GET" and aim == 3 and in_room and "If-None-Match" in headers:
             etag = self.list_etag(case.query or {})

@@ -4,18 +4,25 @@ docs/api.md documents or raises marshmallow's ValidationError (a 422), never ano
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from tasksync_common.fields import MAX_ID, Id, Text
+from tasksync_common.fields import MAX_ID, Id, Instant, Text
 from tasksync_rooms.rooms.schemas import JoinIn, RoomIn
 from tasksync_rooms.users.schemas import Credentials, LoginIn, PasswordChangeIn, is_valid_username
-from tasksync_tasks.tasks.models import STATUSES
-from tasksync_tasks.tasks.schemas import TaskIn, TaskPatch, TaskQuery
+from tasksync_tasks.tasks.models import PRIORITIES, STATUSES
+from tasksync_tasks.tasks.schemas import SORTS, TaskIn, TaskMove, TaskPatch, TaskQuery
 from tests.properties.strategies import edge_values, is_id, is_text, json_values, near_limit, tricky_text, untimed
+
+
+def is_due(value) -> bool:
+    """An aware UTC time in the years due times may have."""
+    return isinstance(value, datetime) and value.utcoffset() == timedelta(0) and 2000 <= value.year <= 2100
+
 
 # (schema, field) -> what a loaded value must be
 LIMITS = {
@@ -32,6 +39,16 @@ LIMITS = {
     (TaskQuery, "q"): lambda v: is_text(v, high=200),
     (TaskQuery, "limit"): lambda v: type(v) is int and 1 <= v <= 200,
     (TaskQuery, "cursor"): lambda v: is_text(v, high=64),
+    (TaskQuery, "priority"): lambda v: v in PRIORITIES,
+    (TaskQuery, "due_before"): lambda v: is_due(v),
+    (TaskQuery, "due_after"): lambda v: is_due(v),
+    (TaskQuery, "sort"): lambda v: v in SORTS,
+    (TaskIn, "due_at"): lambda v: v is None or is_due(v),
+    (TaskIn, "priority"): lambda v: v in PRIORITIES,
+    (TaskPatch, "due_at"): lambda v: v is None or is_due(v),
+    (TaskPatch, "priority"): lambda v: v in PRIORITIES,
+    (TaskMove, "status"): lambda v: v in STATUSES,
+    (TaskMove, "after_id"): lambda v: v is None or is_id(v),
     (RoomIn, "name"): lambda v: is_text(v, low=1, high=100, trimmed=True),
     (JoinIn, "code"): lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z0-9]{9}", v) is not None,
     (Credentials, "username"): lambda v: isinstance(v, str) and is_valid_username(v),
@@ -117,3 +134,26 @@ def test_any_text_field_keeps_its_own_limits(trim, low, high, multiline, value):
         return
     assert is_text(loaded, low=low, high=high, trimmed=trim, multiline=multiline), (value, loaded)
     assert loaded == (value.strip() if trim else value)
+
+
+offsets = st.integers(min_value=-(23 * 60 + 59), max_value=23 * 60 + 59).map(lambda m: timezone(timedelta(minutes=m)))
+instants = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2110, 12, 31), timezones=st.just(UTC))
+
+
+@untimed
+@given(instants, offsets, st.sampled_from(["seconds", "milliseconds", "microseconds"]))
+@example(datetime(2000, 1, 1, tzinfo=UTC), timezone(timedelta(hours=2)), "seconds")  # 1999 local, 2000 in UTC
+def test_an_instant_written_with_any_offset_loads_as_that_instant(moment, offset, precision):
+    """RFC 3339 with any offset and fraction: the same instant, in UTC, kept to the microsecond
+    given; refused exactly when its UTC year is outside 2000 to 2100; written back in UTC with Z."""
+    written = moment.astimezone(offset).isoformat(timespec=precision)
+    field = Instant()
+    if not 2000 <= moment.year <= 2100:
+        with pytest.raises(ValidationError):
+            field.deserialize(written)
+        return
+    loaded = field.deserialize(written)
+    kept = moment.replace(microsecond=moment.microsecond // 1000 * 1000 if precision == "milliseconds" else 0)
+    assert loaded == (moment if precision == "microseconds" else kept) and loaded.tzinfo is UTC
+    shown = field._serialize(loaded, "due_at", None)
+    assert shown.endswith("Z") and field.deserialize(shown) == loaded

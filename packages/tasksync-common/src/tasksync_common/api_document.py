@@ -58,6 +58,7 @@ RESPONSES = {
     409: ("Conflict", "The request conflicts with the current state (a taken username; the owner leaving).", ()),
     412: ("PreconditionFailed", "`If-Match` does not match the current version: nothing was changed.", ()),
     413: ("ContentTooLarge", "The request body is larger than 1 MiB.", ()),
+    414: ("UriTooLong", "The request's URL is too long: its request line is over 4 KiB.", ()),
     415: ("UnsupportedMediaType", "The request has a body that is not `application/json`.", ()),
     422: ("ValidationFailed", "Invalid fields or parameters; `errors` names each one.", ()),
     429: ("TooManyRequests", "Throttled: too many attempts. Wait for `Retry-After` seconds.", ("Retry-After",)),

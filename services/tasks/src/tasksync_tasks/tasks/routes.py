@@ -57,7 +57,7 @@ def create_task(room_id, body):
 @bp.input(TaskQuery, location="query", arg_name="query")
 @bp.input(IfNoneMatch, location="headers", arg_name="headers")
 @bp.output(TaskPage, headers=TaskHeaders, description="One page of tasks")
-@bp.doc(summary="The room's tasks", operation_id="listTasks", responses=[304, 404, 422])
+@bp.doc(summary="The room's tasks", operation_id="listTasks", responses=[304, 404, 414, 422])
 def list_tasks(room_id, query, headers):
     """Tasks in creation order (or, with ``sort=position``, in board order: ``position``, then
     ``id``), filtered; follow ``next_cursor`` for the next page. Send the response's ``ETag`` back
