@@ -65,7 +65,13 @@ RESPONSES = {
     504: ("GatewayTimeout", "A service this request needs did not answer in time.", ("Retry-After",)),
 }
 
-PATH_PARAMETERS = {"room_id": "The room's id.", "task_id": "The task's id.", "user_id": "The member's user id."}
+PATH_PARAMETERS = {
+    "room_id": "The room's id.",
+    "task_id": "The task's id.",
+    "user_id": "The member's user id.",
+    "label_id": "The label's id.",
+    "item_id": "The checklist item's id.",
+}
 WRITE_METHODS = ("post", "put", "patch")
 WRITE_STATUSES = (400, 413, 415)  # any write's body: not JSON, too large, not application/json
 EVERY_STATUS = (503, 504)  # any request: a service behind the gateway is down or slow

@@ -66,3 +66,13 @@ class Timestamp(fields.String):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Flag(fields.Boolean):
+    """A JSON ``true`` or ``false``; anything else (``1``, ``"yes"``, ``null``) is refused, where
+    marshmallow's Boolean would take it."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value

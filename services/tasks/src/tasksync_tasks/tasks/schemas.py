@@ -3,12 +3,14 @@
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Integer, List, Nested, String
-from apiflask.validators import OneOf, Range
+from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from marshmallow import ValidationError
 
 from tasksync_common.api_document import NAMED_SCHEMA
 from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
 
+from ..labels.models import MAX_PER_TASK as MAX_LABELS
 from .models import STATUSES
 
 
@@ -18,11 +20,26 @@ def Status(description: str = "A task's status.", **kwargs: Any) -> String:
     return String(validate=OneOf(STATUSES), metadata=metadata, **kwargs)
 
 
+def _no_repeats(ids: list[int]) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Must not name a label twice.")
+
+
+def LabelIds() -> List:
+    """The labels a task carries: ids of labels of its room, at most MAX_LABELS, none twice."""
+    return List(
+        Id(),
+        validate=[Length(max=MAX_LABELS), _no_repeats],
+        metadata={"description": f"Ids of labels of the room, at most {MAX_LABELS}, none twice.", "uniqueItems": True},
+    )
+
+
 class TaskIn(Schema):
     title = Text(required=True, trim=True, min_length=1, max_length=255)
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id(metadata={"description": "The member the task is assigned to; defaults to the creator."})
+    label_ids = LabelIds()
 
 
 class TaskPatch(Schema):
@@ -30,6 +47,7 @@ class TaskPatch(Schema):
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id()
+    label_ids = LabelIds()
 
 
 class TaskQuery(Schema):
@@ -38,6 +56,7 @@ class TaskQuery(Schema):
         validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks assigned to this member."}
     )
     q = Text(max_length=200, metadata={"description": "Substring of title or description, any letter case."})
+    label_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks that carry this label."})
     limit = Integer(
         load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}
     )
@@ -69,6 +88,12 @@ class CreatedTaskHeaders(TaskHeaders):
     location = String(data_key="Location", required=True)
 
 
+class ChecklistItemOut(Schema):
+    id = Integer(required=True)
+    text = String(required=True)
+    done = Boolean(required=True)
+
+
 class TaskOut(Schema):
     id = Integer(required=True)
     room_id = Integer(required=True)
@@ -78,6 +103,12 @@ class TaskOut(Schema):
     description = String(required=True, allow_none=True)
     status = Status(required=True)
     version = Integer(required=True)
+    label_ids = List(Integer(), required=True, metadata={"description": "The labels it carries, by id, ascending."})
+    checklist = List(
+        Nested(ChecklistItemOut),
+        required=True,
+        metadata={"description": "In order; read-only here: changed through the checklist routes."},
+    )
     created_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)
 

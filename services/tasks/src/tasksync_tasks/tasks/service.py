@@ -18,7 +18,10 @@ from tasksync_common.timestamps import utcnow
 
 from .. import membership
 from ..extensions import db
+from ..labels import service as labels
+from ..labels.models import TaskLabel
 from . import cursors, revisions
+from .details import with_details, with_details_one
 from .models import STATUSES, Task
 from .schemas import TaskPage
 
@@ -49,6 +52,17 @@ _WRITE = (
     )
     .returning(*_COLUMNS)
 )
+# A change kept outside the task's row (its checklist): the version still goes up, compare-and-set.
+_TOUCH = (
+    sql_update(_TASKS)
+    .where(
+        _TASKS.c.id == bindparam("task"),
+        _TASKS.c.room_id == bindparam("room"),
+        _TASKS.c.version == bindparam("read_version"),
+    )
+    .values(version=_TASKS.c.version + 1, updated_at=bindparam("now"))
+    .returning(*_COLUMNS)
+)
 
 
 def search_text(title: str, description: str | None) -> str:
@@ -66,14 +80,23 @@ def _check_assignee(room_id: int, user_id: int, caller: Identity) -> None:
         raise Invalid("user_id", "Must be a member of the room.")
 
 
-def _find(room_id: int, task_id: int) -> Row:
+def find(room_id: int, task_id: int) -> Row:
+    """The task's row (no labels, no checklist), or 404."""
     task = db.session.execute(_FIND, {"task": task_id, "room": room_id}).one_or_none()
     if task is None:
         raise NotFound("No such task in this room.")
     return task
 
 
-def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
+def touch(room_id: int, task_id: int, read_version: int) -> Row | None:
+    """Count a change made outside the task's row, if the task is still at ``read_version``:
+    the row as written, or None when someone else wrote first."""
+    return db.session.execute(
+        _TOUCH, {"task": task_id, "room": room_id, "read_version": read_version, "now": utcnow()}
+    ).one_or_none()
+
+
+def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     """Add a task to a room, assigned to ``fields['user_id']`` or the creator; the task as written."""
     membership.require_member(room_id, caller)
     assignee = fields.get("user_id", caller.user_id)
@@ -91,16 +114,19 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
         "created_at": now,
         "updated_at": now,
     }
+    label_ids = fields.get("label_ids", [])
+    labels.check_ids(room_id, label_ids)
     task = db.session.execute(_INSERT, values).one()
+    labels.replace(task.id, label_ids)
     revisions.bump(room_id)
     db.session.commit()
-    return task
+    return with_details_one(task)
 
 
-def get(*, room_id: int, task_id: int, caller: Identity) -> Row:
+def get(*, room_id: int, task_id: int, caller: Identity) -> dict:
     """One task of a room the caller belongs to."""
     membership.require_member(room_id, caller)
-    return _find(room_id, task_id)
+    return with_details_one(find(room_id, task_id))
 
 
 def list_etag(*, room_id: int, caller: Identity, query_string: bytes) -> str:
@@ -127,13 +153,16 @@ def _page(room_id: int, query: dict) -> dict:
         statement = statement.where(Task.user_id == query["user_id"])
     if query.get("q"):
         statement = statement.where(Task.search_text.like(_like_pattern(query["q"]), escape="\\"))
+    if "label_id" in query:
+        carries = select(TaskLabel.task_id).where(TaskLabel.task_id == Task.id, TaskLabel.label_id == query["label_id"])
+        statement = statement.where(carries.exists())
     if query.get("cursor"):
         statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).mappings().all()
+    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_cursor": cursors.encode(rows[-1]["id"]) if more else None}
+    return {"items": with_details(rows), "next_cursor": cursors.encode(rows[-1].id) if more else None}
 
 
 def summary(*, room_id: int, caller: Identity) -> dict:
@@ -146,21 +175,27 @@ def summary(*, room_id: int, caller: Identity) -> dict:
     return {"total": sum(result.values()), **result}
 
 
-def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> Row:
+def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> dict:
     """Change a task. Every write is a compare-and-set on its version: with ``if_match`` (the
     versions the caller accepts) any other version is refused (412); without it, a concurrent
     change is re-read and the write retried."""
     membership.require_member(room_id, caller)
     if "user_id" in fields:
         _check_assignee(room_id, fields["user_id"], caller)
+    label_ids: list[int] | None = fields.get("label_ids")
+    columns = {name: value for name, value in fields.items() if name != "label_ids"}
     for _ in range(UPDATE_ATTEMPTS):
-        task = _find(room_id, task_id)
+        task = find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             raise Stale(STALE)
-        if all(getattr(task, name) == value for name, value in fields.items()):
+        # the new set of labels, when it is not the one the task carries
+        relabel = None if label_ids is None or sorted(label_ids) == labels.carried(task_id) else label_ids
+        if relabel is None and all(getattr(task, name) == value for name, value in columns.items()):
             db.session.rollback()  # nothing to change: the version stays
-            return task
-        new = {name: fields.get(name, getattr(task, name)) for name in EDITABLE}
+            return with_details_one(task)
+        if relabel is not None:
+            labels.check_ids(room_id, relabel)
+        new = {name: columns.get(name, getattr(task, name)) for name in EDITABLE}
         written = db.session.execute(
             _WRITE,
             {
@@ -173,9 +208,11 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             },
         ).one_or_none()
         if written is not None:
+            if relabel is not None:
+                labels.replace(task_id, relabel)
             revisions.bump(room_id)
             db.session.commit()
-            return written
+            return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
         if if_match is not None:
             raise Stale(STALE)
@@ -190,7 +227,7 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
         statement = statement.where(Task.version.in_(sorted(if_match)))
     if not cast(CursorResult, db.session.execute(statement)).rowcount:  # typed Result; a DELETE's is a cursor's
         db.session.rollback()
-        _find(room_id, task_id)  # 404 if it is not there at all
+        find(room_id, task_id)  # 404 if it is not there at all
         raise Stale(STALE)
     revisions.bump(room_id)
     db.session.commit()
@@ -199,5 +236,6 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
+    labels.delete_room(room_id)
     revisions.forget(room_id)
     db.session.commit()
