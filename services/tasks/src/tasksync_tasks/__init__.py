@@ -23,6 +23,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     auth.init_app(app, auth.Authenticator(Verifier(key_lookup or RemoteKeys(rooms)), remote_token_state(rooms)))
 
     from . import internal
+    from .assigned import routes as assigned
     from .checklists import routes as checklists
     from .labels import routes as labels
     from .tasks import routes as tasks
@@ -30,6 +31,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     app.register_blueprint(tasks.bp)
     app.register_blueprint(checklists.bp)
     app.register_blueprint(labels.bp)
+    app.register_blueprint(assigned.bp)
     app.register_blueprint(internal.bp)
 
     return app

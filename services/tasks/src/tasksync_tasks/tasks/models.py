@@ -9,7 +9,11 @@ STATUSES = ("pending", "in progress", "completed")
 
 class Task(db.Model):
     __tablename__ = "tasks"
-    __table_args__ = (db.Index("ix_tasks_room_id_id", "room_id", "id"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        db.Index("ix_tasks_room_id_id", "room_id", "id"),
+        db.Index("ix_tasks_user_id_id", "user_id", "id"),  # a person's tasks across rooms
+        {"sqlite_autoincrement": True},
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     # room_id and user_id name rows of the rooms service's database: this service enforces them.

@@ -239,3 +239,17 @@ def delete_room(*, room_id: int) -> None:
     labels.delete_room(room_id)
     revisions.forget(room_id)
     db.session.commit()
+
+
+def assigned_page(*, user_id: int, room_ids: list[int], query: dict) -> dict:
+    """A page of the tasks assigned to ``user_id`` in ``room_ids``, in creation order."""
+    statement = select(*_COLUMNS).where(Task.user_id == user_id, Task.room_id.in_(room_ids))
+    if "status" in query:
+        statement = statement.where(Task.status == query["status"])
+    if query.get("cursor"):
+        statement = statement.where(Task.id > cursors.decode(query["cursor"]))
+    limit = query["limit"]
+    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": with_details(rows), "next_cursor": cursors.encode(rows[-1].id) if more else None}

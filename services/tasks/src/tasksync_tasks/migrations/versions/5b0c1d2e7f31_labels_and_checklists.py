@@ -1,4 +1,4 @@
-"""labels and checklists
+"""labels, checklists, and an index of tasks by assignee
 
 Revision ID: 5b0c1d2e7f31
 Revises: 81128cb80918
@@ -17,6 +17,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index('ix_tasks_user_id_id', ['user_id', 'id'], unique=False)
+
     op.create_table('labels',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('room_id', sa.Integer(), nullable=False),
@@ -61,3 +64,5 @@ def downgrade():
 
     op.drop_table('task_labels')
     op.drop_table('labels')
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index('ix_tasks_user_id_id')
