@@ -55,7 +55,11 @@ RESPONSES = {
     401: ("Unauthorized", "No valid bearer token, or wrong credentials.", ("WWW-Authenticate",)),
     403: ("Forbidden", "Not allowed: an owner-only action by a member, or a wrong current password.", ()),
     404: ("NotFound", "No such resource, or not visible to the caller.", ()),
-    409: ("Conflict", "The request conflicts with the current state (a taken username or label name; the owner leaving).", ()),
+    409: (
+        "Conflict",
+        "The request conflicts with the current state (a taken username or label name; the owner leaving).",
+        (),
+    ),
     412: ("PreconditionFailed", "`If-Match` does not match the current version: nothing was changed.", ()),
     413: ("ContentTooLarge", "The request body is larger than 1 MiB.", ()),
     415: ("UnsupportedMediaType", "The request has a body that is not `application/json`.", ()),
