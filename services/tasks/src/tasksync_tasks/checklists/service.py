@@ -31,8 +31,10 @@ def _edit(
     a change of the task: the task as it is shown afterwards."""
     membership.require_member(room_id, caller)
     for _ in range(tasks.UPDATE_ATTEMPTS):
+        revisions.lock(room_id)  # as every task write: the item count is read by one writer at a time
         task = tasks.find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
+            db.session.rollback()
             raise Stale(tasks.STALE)
         try:
             changed = change()
@@ -42,8 +44,6 @@ def _edit(
         if not changed:
             db.session.rollback()
             return with_details_one(task)
-        # Versions of concurrent writers: the first to commit wins, the others start again (and
-        # so count the items anew: never more than the limit, whatever runs at once).
         written = tasks.touch(room_id, task_id, task.version)
         if written is not None:
             revisions.bump(room_id)

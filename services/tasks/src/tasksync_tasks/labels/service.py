@@ -1,7 +1,8 @@
 """A room's labels: every rule about them, and about which of them a task carries.
 
-Locks, where PostgreSQL needs them, are taken in one order by every write (labels, then tasks,
-then the room's revision), so that concurrent writes wait for each other and never deadlock."""
+Every write takes the room's lock first (``revisions.lock``), as every task write does: writes in
+one room follow one another, so a label count, a name check or a deletion never races a task
+being given that label, and the locks come in one order (room, then the rest): no deadlock."""
 
 from __future__ import annotations
 
@@ -34,9 +35,8 @@ def name_key(name: str) -> str:
     return name.casefold()
 
 
-def _find(room_id: int, label_id: int, *, for_update: bool = False) -> Row:
-    statement = _FIND.with_for_update() if for_update else _FIND
-    label = db.session.execute(statement, {"label": label_id, "room": room_id}).one_or_none()
+def _find(room_id: int, label_id: int) -> Row:
+    label = db.session.execute(_FIND, {"label": label_id, "room": room_id}).one_or_none()
     if label is None:
         db.session.rollback()
         raise NotFound("No such label in this room.")
@@ -52,9 +52,7 @@ def get_all(*, room_id: int, caller: Identity) -> list[Row]:
 def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     """Add a label to the room: its name unique in the room (409), at most MAX_PER_ROOM (422)."""
     membership.require_member(room_id, caller)
-    # The revision first: its row stays locked until the commit, so concurrent creations in one
-    # room count the labels one after another and never pass the limit together.
-    revisions.bump(room_id)
+    revisions.lock(room_id)  # creations in one room count the labels one after another
     count = db.session.execute(select(func.count()).where(_LABELS.c.room_id == room_id)).scalar_one()
     if count >= MAX_PER_ROOM:
         db.session.rollback()
@@ -65,6 +63,7 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(TAKEN) from None
+    revisions.bump(room_id)
     db.session.commit()
     return label
 
@@ -72,6 +71,7 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
 def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Row:
     """Rename or recolour a label (the tasks that carry it do not change)."""
     membership.require_member(room_id, caller)
+    revisions.lock(room_id)
     label = _find(room_id, label_id)
     if all(getattr(label, name) == value for name, value in fields.items()):
         db.session.rollback()  # nothing to change
@@ -85,9 +85,7 @@ def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Ro
     except IntegrityError:
         db.session.rollback()
         raise Conflict(TAKEN) from None
-    if changed is None:  # deleted in between
-        db.session.rollback()
-        raise NotFound("No such label in this room.")
+    assert changed is not None  # found above, under the room's lock
     revisions.bump(room_id)
     db.session.commit()
     return changed
@@ -97,20 +95,12 @@ def delete(*, room_id: int, label_id: int, caller: Identity) -> None:
     """Delete a label: it leaves every task that carried it, and each of those tasks counts a
     change (its version goes up: its ``label_ids`` are not what a client last saw)."""
     membership.require_member(room_id, caller)
-    _find(room_id, label_id, for_update=True)  # a task being given this label finishes first
+    revisions.lock(room_id)  # no task is being given this label meanwhile
+    _find(room_id, label_id)
     carriers = select(_LINKS.c.task_id).where(_LINKS.c.label_id == label_id)
-    # Locked in id order, as every other multi-task write would: no deadlock between two deletions.
-    task_ids = list(
-        db.session.execute(
-            select(_TASKS.c.id).where(_TASKS.c.id.in_(carriers)).order_by(_TASKS.c.id).with_for_update()
-        ).scalars()
+    db.session.execute(
+        sql_update(_TASKS).where(_TASKS.c.id.in_(carriers)).values(version=_TASKS.c.version + 1, updated_at=utcnow())
     )
-    if task_ids:
-        db.session.execute(
-            sql_update(_TASKS)
-            .where(_TASKS.c.id.in_(task_ids))
-            .values(version=_TASKS.c.version + 1, updated_at=utcnow())
-        )
     db.session.execute(sql_delete(_LINKS).where(_LINKS.c.label_id == label_id))
     db.session.execute(sql_delete(_LABELS).where(_LABELS.c.id == label_id))
     revisions.bump(room_id)
@@ -126,14 +116,12 @@ def delete_room(room_id: int) -> None:
 
 
 def check_ids(room_id: int, label_ids: Sequence[int]) -> None:
-    """422 on label_ids unless each is a label of the room. They stay locked against deletion
-    until the caller's transaction ends, so that a task is never given a label being deleted."""
+    """422 on label_ids unless each is a label of the room. The caller holds the room's lock, so
+    none of them is deleted before its transaction ends."""
     if not label_ids:
         return
     found = db.session.execute(
-        select(_LABELS.c.id)
-        .where(_LABELS.c.room_id == room_id, _LABELS.c.id.in_(list(label_ids)))
-        .with_for_update(read=True, key_share=True)
+        select(_LABELS.c.id).where(_LABELS.c.room_id == room_id, _LABELS.c.id.in_(list(label_ids)))
     ).scalars()
     if len(set(found)) != len(set(label_ids)):
         db.session.rollback()

@@ -84,6 +84,7 @@ def find(room_id: int, task_id: int) -> Row:
     """The task's row (no labels, no checklist), or 404."""
     task = db.session.execute(_FIND, {"task": task_id, "room": room_id}).one_or_none()
     if task is None:
+        db.session.rollback()  # end the transaction, and with it the room's lock
         raise NotFound("No such task in this room.")
     return task
 
@@ -101,6 +102,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     membership.require_member(room_id, caller)
     assignee = fields.get("user_id", caller.user_id)
     _check_assignee(room_id, assignee, caller)
+    revisions.lock(room_id)
     now = utcnow()
     values = {
         "room_id": room_id,
@@ -185,8 +187,10 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     label_ids: list[int] | None = fields.get("label_ids")
     columns = {name: value for name, value in fields.items() if name != "label_ids"}
     for _ in range(UPDATE_ATTEMPTS):
+        revisions.lock(room_id)
         task = find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
+            db.session.rollback()
             raise Stale(STALE)
         # the new set of labels, when it is not the one the task carries
         relabel = None if label_ids is None or sorted(label_ids) == labels.carried(task_id) else label_ids
@@ -222,6 +226,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
 def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None) -> None:
     """Delete a task; with ``if_match``, only if it is still at one of those versions."""
     membership.require_member(room_id, caller)
+    revisions.lock(room_id)
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
         statement = statement.where(Task.version.in_(sorted(if_match)))
@@ -235,6 +240,7 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
 
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
+    revisions.lock(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     labels.delete_room(room_id)
     revisions.forget(room_id)
