@@ -13,9 +13,21 @@ from marshmallow import ValidationError
 from tasksync_common.fields import MAX_ID, Id, Text
 from tasksync_rooms.rooms.schemas import JoinIn, RoomIn
 from tasksync_rooms.users.schemas import Credentials, LoginIn, PasswordChangeIn, is_valid_username
+from tasksync_tasks.assigned.schemas import AssignedQuery
+from tasksync_tasks.checklists.schemas import ChecklistItemIn, ChecklistItemPatch
+from tasksync_tasks.labels.schemas import LabelIn, LabelPatch
 from tasksync_tasks.tasks.models import STATUSES
 from tasksync_tasks.tasks.schemas import TaskIn, TaskPatch, TaskQuery
 from tests.properties.strategies import edge_values, is_id, is_text, json_values, near_limit, tricky_text, untimed
+
+
+def is_label_ids(value) -> bool:
+    return isinstance(value, list) and len(value) <= 10 and len(set(value)) == len(value) and all(map(is_id, value))
+
+
+def is_color(value) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value) is not None
+
 
 # (schema, field) -> what a loaded value must be
 LIMITS = {
@@ -23,15 +35,29 @@ LIMITS = {
     (TaskIn, "description"): lambda v: v is None or is_text(v, high=10_000, multiline=True),
     (TaskIn, "status"): lambda v: v in STATUSES,
     (TaskIn, "user_id"): is_id,
+    (TaskIn, "label_ids"): is_label_ids,
     (TaskPatch, "title"): lambda v: is_text(v, low=1, high=255, trimmed=True),
     (TaskPatch, "description"): lambda v: v is None or is_text(v, high=10_000, multiline=True),
     (TaskPatch, "status"): lambda v: v in STATUSES,
     (TaskPatch, "user_id"): is_id,
+    (TaskPatch, "label_ids"): is_label_ids,
     (TaskQuery, "status"): lambda v: v in STATUSES,
     (TaskQuery, "user_id"): is_id,
     (TaskQuery, "q"): lambda v: is_text(v, high=200),
     (TaskQuery, "limit"): lambda v: type(v) is int and 1 <= v <= 200,
     (TaskQuery, "cursor"): lambda v: is_text(v, high=64),
+    (TaskQuery, "label_id"): is_id,
+    (AssignedQuery, "status"): lambda v: v in STATUSES,
+    (AssignedQuery, "sort"): lambda v: v == "created",
+    (AssignedQuery, "limit"): lambda v: type(v) is int and 1 <= v <= 200,
+    (AssignedQuery, "cursor"): lambda v: is_text(v, high=64),
+    (LabelIn, "name"): lambda v: is_text(v, low=1, high=40, trimmed=True),
+    (LabelIn, "color"): is_color,
+    (LabelPatch, "name"): lambda v: is_text(v, low=1, high=40, trimmed=True),
+    (LabelPatch, "color"): is_color,
+    (ChecklistItemIn, "text"): lambda v: is_text(v, low=1, high=500, trimmed=True),
+    (ChecklistItemPatch, "text"): lambda v: is_text(v, low=1, high=500, trimmed=True),
+    (ChecklistItemPatch, "done"): lambda v: type(v) is bool,
     (RoomIn, "name"): lambda v: is_text(v, low=1, high=100, trimmed=True),
     (JoinIn, "code"): lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z0-9]{9}", v) is not None,
     (Credentials, "username"): lambda v: isinstance(v, str) and is_valid_username(v),
