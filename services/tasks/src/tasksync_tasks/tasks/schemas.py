@@ -7,9 +7,11 @@ from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import OneOf, Range
 
 from tasksync_common.api_document import NAMED_SCHEMA
-from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
+from tasksync_common.fields import MAX_ID, Id, Instant, Text, Timestamp
 
-from .models import STATUSES
+from .models import PRIORITIES, STATUSES
+
+SORTS = ("created", "position")
 
 
 def Status(description: str = "A task's status.", **kwargs: Any) -> String:
@@ -18,11 +20,24 @@ def Status(description: str = "A task's status.", **kwargs: Any) -> String:
     return String(validate=OneOf(STATUSES), metadata=metadata, **kwargs)
 
 
+def Priority(description: str = "A task's priority.", **kwargs: Any) -> String:
+    """One of the task priorities, described once as the TaskPriority schema."""
+    metadata = {"enum": list(PRIORITIES), "description": description, NAMED_SCHEMA: "TaskPriority"}
+    return String(validate=OneOf(PRIORITIES), metadata=metadata, **kwargs)
+
+
+def DueAt(description: str = "When the task is due (any UTC offset in; UTC out), or null.", **kwargs: Any) -> Instant:
+    """A due time: RFC 3339, years 2000 to 2100."""
+    return Instant(metadata={"description": description}, **kwargs)
+
+
 class TaskIn(Schema):
     title = Text(required=True, trim=True, min_length=1, max_length=255)
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id(metadata={"description": "The member the task is assigned to; defaults to the creator."})
+    due_at = DueAt(allow_none=True)
+    priority = Priority()
 
 
 class TaskPatch(Schema):
@@ -30,6 +45,17 @@ class TaskPatch(Schema):
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id()
+    due_at = DueAt(allow_none=True)
+    priority = Priority()
+
+
+class TaskMove(Schema):
+    status = Status(description="The column to move into; the task's own by default.")
+    after_id = Id(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The task of that column to follow; null for the first place."},
+    )
 
 
 class TaskQuery(Schema):
@@ -38,6 +64,18 @@ class TaskQuery(Schema):
         validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks assigned to this member."}
     )
     q = Text(max_length=200, metadata={"description": "Substring of title or description, any letter case."})
+    priority = Priority(description="Only tasks with this priority.")
+    due_before = DueAt(description="Only tasks due before this time (not at it).")
+    due_after = DueAt(description="Only tasks due at or after this time.")
+    sort = String(
+        load_default="created",
+        validate=OneOf(SORTS),
+        metadata={
+            "enum": list(SORTS),
+            "description": "`created`: creation order; `position`: by `position`, then `id`.",
+            NAMED_SCHEMA: "TaskSort",
+        },
+    )
     limit = Integer(
         load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}
     )
@@ -78,6 +116,11 @@ class TaskOut(Schema):
     description = String(required=True, allow_none=True)
     status = Status(required=True)
     version = Integer(required=True)
+    due_at = DueAt(required=True, allow_none=True)
+    priority = Priority(required=True)
+    position = Integer(
+        required=True, metadata={"description": "Order within the status column (ascending, then id); read-only."}
+    )
     created_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)
 

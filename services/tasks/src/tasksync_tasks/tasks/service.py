@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, and_, bindparam, func, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
@@ -18,13 +18,13 @@ from tasksync_common.timestamps import utcnow
 
 from .. import membership
 from ..extensions import db
-from . import cursors, revisions
+from . import cursors, positions, revisions
 from .models import STATUSES, Task
 from .schemas import TaskPage
 
 UPDATE_ATTEMPTS = 20
 STALE = "The task was changed by someone else; reload it and try again."
-EDITABLE = ("title", "description", "status", "user_id")
+EDITABLE = ("title", "description", "status", "user_id", "due_at", "priority")
 
 # The hot statements are built once and run with parameters, as plain SQL on the table: no ORM
 # objects, and SQLAlchemy's statement cache finds them without rebuilding a cache key each time.
@@ -44,6 +44,23 @@ _WRITE = (
     .values(
         **{name: bindparam(f"new_{name}") for name in EDITABLE},
         search_text=bindparam("new_search_text"),
+        position=bindparam("new_position"),
+        version=_TASKS.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+    .returning(*_COLUMNS)
+)
+# A move: the task's column and place, version-checked like every write.
+_MOVE = (
+    sql_update(_TASKS)
+    .where(
+        _TASKS.c.id == bindparam("task"),
+        _TASKS.c.room_id == bindparam("room"),
+        _TASKS.c.version == bindparam("read_version"),
+    )
+    .values(
+        status=bindparam("new_status"),
+        position=bindparam("new_position"),
         version=_TASKS.c.version + 1,
         updated_at=bindparam("now"),
     )
@@ -69,6 +86,7 @@ def _check_assignee(room_id: int, user_id: int, caller: Identity) -> None:
 def _find(room_id: int, task_id: int) -> Row:
     task = db.session.execute(_FIND, {"task": task_id, "room": room_id}).one_or_none()
     if task is None:
+        db.session.rollback()  # end the transaction, and with it the room's lock
         raise NotFound("No such task in this room.")
     return task
 
@@ -78,6 +96,8 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
     membership.require_member(room_id, caller)
     assignee = fields.get("user_id", caller.user_id)
     _check_assignee(room_id, assignee, caller)
+    status = fields.get("status", "pending")
+    revisions.lock(room_id)  # before the end of the column is read
     now = utcnow()
     values = {
         "room_id": room_id,
@@ -85,7 +105,10 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
         "created_by": caller.user_id,
         "title": fields["title"],
         "description": fields.get("description"),
-        "status": fields.get("status", "pending"),
+        "status": status,
+        "due_at": fields.get("due_at"),
+        "priority": fields.get("priority", "none"),
+        "position": positions.end_of_column(room_id, status),
         "version": 1,
         "search_text": search_text(fields["title"], fields.get("description")),
         "created_at": now,
@@ -119,21 +142,38 @@ def page_json(*, room_id: int, query: dict, etag: str) -> str:
 
 
 def _page(room_id: int, query: dict) -> dict:
-    """A page of the room's tasks in creation order, filtered as asked."""
+    """A page of the room's tasks in creation or board order, filtered as asked."""
     statement = select(*_COLUMNS).where(Task.room_id == room_id)
-    if "status" in query:
-        statement = statement.where(Task.status == query["status"])
-    if "user_id" in query:
-        statement = statement.where(Task.user_id == query["user_id"])
+    for name in ("status", "user_id", "priority"):
+        if name in query:
+            statement = statement.where(getattr(Task, name) == query[name])
     if query.get("q"):
         statement = statement.where(Task.search_text.like(_like_pattern(query["q"]), escape="\\"))
-    if query.get("cursor"):
-        statement = statement.where(Task.id > cursors.decode(query["cursor"]))
+    if "due_after" in query:  # a task with no due time matches neither bound
+        statement = statement.where(Task.due_at >= query["due_after"])
+    if "due_before" in query:
+        statement = statement.where(Task.due_at < query["due_before"])
+    by_position = query["sort"] == "position"
+    if by_position:
+        statement = statement.order_by(Task.position, Task.id)
+        if query.get("cursor"):
+            position, last_id = cursors.decode_position(query["cursor"])
+            statement = statement.where(
+                or_(Task.position > position, and_(Task.position == position, Task.id > last_id))
+            )
+    else:
+        statement = statement.order_by(Task.id)
+        if query.get("cursor"):
+            statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).mappings().all()
+    rows = db.session.execute(statement.limit(limit + 1)).mappings().all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_cursor": cursors.encode(rows[-1]["id"]) if more else None}
+    if not more:
+        return {"items": rows, "next_cursor": None}
+    last = rows[-1]
+    cursor = cursors.encode_position(last["position"], last["id"]) if by_position else cursors.encode(last["id"])
+    return {"items": rows, "next_cursor": cursor}
 
 
 def summary(*, room_id: int, caller: Identity) -> dict:
@@ -154,13 +194,18 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     if "user_id" in fields:
         _check_assignee(room_id, fields["user_id"], caller)
     for _ in range(UPDATE_ATTEMPTS):
+        revisions.lock(room_id)
         task = _find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
+            db.session.rollback()
             raise Stale(STALE)
         if all(getattr(task, name) == value for name, value in fields.items()):
             db.session.rollback()  # nothing to change: the version stays
             return task
         new = {name: fields.get(name, getattr(task, name)) for name in EDITABLE}
+        # A task that changes status goes to the end of its new column.
+        moved = new["status"] != task.status
+        new_position = positions.end_of_column(room_id, new["status"]) if moved else task.position
         written = db.session.execute(
             _WRITE,
             {
@@ -169,6 +214,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 "read_version": task.version,
                 **{f"new_{name}": value for name, value in new.items()},
                 "new_search_text": search_text(new["title"], new["description"]),
+                "new_position": new_position,
                 "now": utcnow(),
             },
         ).one_or_none()
@@ -185,6 +231,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
 def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None) -> None:
     """Delete a task; with ``if_match``, only if it is still at one of those versions."""
     membership.require_member(room_id, caller)
+    revisions.lock(room_id)
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
         statement = statement.where(Task.version.in_(sorted(if_match)))
@@ -198,6 +245,42 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
 
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
+    revisions.lock(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     revisions.forget(room_id)
     db.session.commit()
+
+
+def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> Row:
+    """Put a task into column ``fields['status']`` (its own by default) right after task
+    ``fields['after_id']``, or first when that is None; a move to where it is changes nothing."""
+    membership.require_member(room_id, caller)
+    revisions.lock(room_id)  # the column's order is read and written by one writer at a time
+    task = _find(room_id, task_id)
+    if if_match is not None and task.version not in if_match:
+        db.session.rollback()
+        raise Stale(STALE)
+    status = fields.get("status", task.status)
+    after = _task_to_follow(room_id, task_id, status, fields["after_id"])
+    position = positions.place_after(room_id, status, task, after)
+    if position is None:
+        db.session.rollback()  # already there: the version stays
+        return task
+    values = {"task": task_id, "room": room_id, "read_version": task.version, "now": utcnow()}
+    moved = db.session.execute(_MOVE, {**values, "new_status": status, "new_position": position}).one()
+    revisions.bump(room_id)
+    db.session.commit()
+    return moved
+
+
+def _task_to_follow(room_id: int, task_id: int, status: str, after_id: int | None) -> Row | None:
+    """The task a move puts ``task_id`` after: another task of the room, in column ``status``."""
+    if after_id is None:
+        return None
+    after = (
+        None if after_id == task_id else db.session.execute(_FIND, {"task": after_id, "room": room_id}).one_or_none()
+    )
+    if after is None or after.status != status:
+        db.session.rollback()
+        raise Invalid("after_id", "Must be another task of this room, in the column the task moves to.")
+    return after
