@@ -26,8 +26,11 @@ def backends() -> list[str]:
 
 
 @contextlib.contextmanager
-def service_app(create_app, backend: str, tmp_path, label: str, env: dict | None = None, **kwargs):
-    """The service's app on a fresh database, migrated with the service's own history."""
+def service_app(
+    create_app, backend: str, tmp_path, label: str, env: dict | None = None, revision: str = "head", **kwargs
+):
+    """The service's app on a fresh database, migrated with the service's own history (up to
+    ``revision``)."""
     with contextlib.ExitStack() as resources:
         if backend == "postgres":
             url = resources.enter_context(temporary_postgres_database(postgres_base_url(), label))
@@ -44,7 +47,7 @@ def service_app(create_app, backend: str, tmp_path, label: str, env: dict | None
         )
         app = create_app({"TESTING": True, "DATABASE_URL": url}, settings=settings, **kwargs)
         with app.app_context():
-            upgrade()
+            upgrade(revision=revision)
         yield app
         db = app.extensions["sqlalchemy"]
         with app.app_context():

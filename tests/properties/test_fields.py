@@ -4,6 +4,7 @@ docs/api.md documents or raises marshmallow's ValidationError (a 422), never ano
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from hypothesis import example, given
@@ -48,7 +49,9 @@ LIMITS = {
     (TaskQuery, "cursor"): lambda v: is_text(v, high=64),
     (TaskQuery, "label_id"): is_id,
     (AssignedQuery, "status"): lambda v: v in STATUSES,
-    (AssignedQuery, "sort"): lambda v: v == "created",
+    (AssignedQuery, "sort"): lambda v: v in ("due", "created"),
+    (AssignedQuery, "due_before"): lambda v: isinstance(v, datetime) and v.tzinfo is not None,
+    (AssignedQuery, "due_after"): lambda v: isinstance(v, datetime) and v.tzinfo is not None,
     (AssignedQuery, "limit"): lambda v: type(v) is int and 1 <= v <= 200,
     (AssignedQuery, "cursor"): lambda v: is_text(v, high=64),
     (LabelIn, "name"): lambda v: is_text(v, low=1, high=40, trimmed=True),

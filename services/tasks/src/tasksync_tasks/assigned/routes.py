@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from apiflask import APIBlueprint
 
 from tasksync_common.auth import user_auth
@@ -15,7 +17,11 @@ bp = APIBlueprint("users_me_tasks", __name__, url_prefix="/api/v1/users/me/tasks
 # The answer is a TaskPage, named by reference rather than through @output: APIFlask describes
 # the shortest paths first, and an output here would name TaskOut (nested) before the routes
 # that output it themselves, which then get a second copy of it ("TaskOut1").
-PAGE = {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPage"}}}
+PAGE: dict[str, dict[str, Any]] = {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPage"}}}
+RESPONSES: dict[int | str, dict[str, str | dict[str, dict[str, Any]]]] = {
+    200: {"description": "One page of the caller's tasks", "content": PAGE},
+    422: {"description": "Invalid parameters"},
+}
 
 
 @bp.get("")
@@ -24,7 +30,7 @@ PAGE = {"application/json": {"schema": {"$ref": "#/components/schemas/TaskPage"}
 @bp.doc(
     summary="The tasks assigned to me",
     operation_id="listMyTasks",
-    responses={200: {"description": "One page of the caller's tasks", "content": PAGE}, 422: "Invalid parameters"},
+    responses=RESPONSES,
 )
 def list_my_tasks(query):
     """The tasks assigned to the caller in every room they are a member of now (never one of a

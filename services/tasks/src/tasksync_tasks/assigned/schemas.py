@@ -6,17 +6,22 @@ from apiflask.validators import OneOf, Range
 
 from tasksync_common.fields import Text
 
-from ..tasks.schemas import Status
+from ..tasks.schemas import DueAt, Status
 
-SORTS = ("created",)
+SORTS = ("due", "created")
 
 
 class AssignedQuery(Schema):
     status = Status(description="Only tasks with this status.")
+    due_before = DueAt(description="Only tasks due before this time (not at it).")
+    due_after = DueAt(description="Only tasks due at or after this time.")
     sort = String(
-        load_default="created",
+        load_default="due",
         validate=OneOf(SORTS),
-        metadata={"enum": list(SORTS), "description": "`created`: in creation order."},
+        metadata={
+            "enum": list(SORTS),
+            "description": "`due`: by `due_at` (tasks with none last), then `id`; `created`: creation order.",
+        },
     )
     limit = Integer(
         load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}

@@ -11,8 +11,8 @@ from ..tasks import service as tasks
 
 def page(*, caller: Identity, query: dict) -> dict:
     """A page of the caller's tasks; follow ``next_cursor`` for the next."""
-    if query.get("cursor"):
-        cursors.decode(query["cursor"])  # 422 for a bad cursor before asking anyone
+    if query.get("cursor"):  # 422 for a bad cursor before asking anyone
+        (cursors.decode_due if query["sort"] == "due" else cursors.decode)(query["cursor"])
     rooms = membership.current_rooms(caller)
     if not rooms:
         return {"items": [], "next_cursor": None}

@@ -1,29 +1,86 @@
-"""Opaque page cursors: the id of the last task a page showed."""
+"""Opaque page cursors: where the last task a page showed stands in the page's order (its id in
+creation order; its position and id in board order; its due time and id in due order). Each
+sort's cursors are its own."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
+from datetime import UTC, datetime, timedelta
 
 from tasksync_common.fields import MAX_ID
-from tasksync_common.problems import field_error
+from tasksync_common.problems import Problem, field_error
 
 PREFIX = "t1:"
+POSITION_PREFIX = "p1:"
+_POSITION = re.compile(r"(-?[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
+POSITION_LIMIT = 2**53  # positions.LIMIT and one: no position a server issued is beyond it
+
+
+def _wrap(raw: str) -> str:
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _refused() -> Problem:
+    return field_error("cursor", "Not a cursor this server issued for this sort.")
+
+
+def _unwrap(cursor: str, prefix: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, ValueError):
+        raise _refused() from None
+    if not raw.startswith(prefix):
+        raise _refused()
+    return raw.removeprefix(prefix)
 
 
 def encode(last_id: int) -> str:
     """The cursor that continues after task ``last_id``."""
-    return base64.urlsafe_b64encode(f"{PREFIX}{last_id}".encode()).decode().rstrip("=")
+    return _wrap(f"{PREFIX}{last_id}")
 
 
 def decode(cursor: str) -> int:
     """The task id a cursor continues after; 422 for anything this module did not make."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, ValueError):
-        raise field_error("cursor", "Not a cursor this server issued.") from None
-    number = raw.removeprefix(PREFIX)
-    well_formed = raw.startswith(PREFIX) and number.isascii() and number.isdigit() and len(number) <= 10
-    if not well_formed or int(number) > MAX_ID:
-        raise field_error("cursor", "Not a cursor this server issued.")
+    number = _unwrap(cursor, PREFIX)
+    if not (number.isascii() and number.isdigit() and len(number) <= 10) or int(number) > MAX_ID:
+        raise _refused()
     return int(number)
+
+
+def encode_position(position: int, last_id: int) -> str:
+    """The cursor that continues, in board order, after the task at (``position``, ``last_id``)."""
+    return _wrap(f"{POSITION_PREFIX}{position}:{last_id}")
+
+
+def decode_position(cursor: str) -> tuple[int, int]:
+    """The (position, id) a board-order cursor continues after; 422 for anything else."""
+    match = _POSITION.fullmatch(_unwrap(cursor, POSITION_PREFIX))
+    if match is None or abs(int(match[1])) > POSITION_LIMIT or int(match[2]) > MAX_ID:
+        raise _refused()
+    return int(match[1]), int(match[2])
+
+
+DUE_PREFIX = "d1:"
+_DUE = re.compile(r"(-|[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def encode_due(due_at: datetime | None, last_id: int) -> str:
+    """The cursor that continues, in due order (no due time last), after the task at
+    (``due_at``, ``last_id``)."""
+    moment = "-" if due_at is None else str((due_at - _EPOCH) // _MICROSECOND)
+    return _wrap(f"{DUE_PREFIX}{moment}:{last_id}")
+
+
+def decode_due(cursor: str) -> tuple[datetime | None, int]:
+    """The (due time or None, id) a due-order cursor continues after; 422 for anything else."""
+    match = _DUE.fullmatch(_unwrap(cursor, DUE_PREFIX))
+    if match is None or int(match[2]) > MAX_ID:
+        raise _refused()
+    due_at = None if match[1] == "-" else _EPOCH + int(match[1]) * _MICROSECOND
+    if due_at is not None and due_at.year > 9000:
+        raise _refused()
+    return due_at, int(match[2])

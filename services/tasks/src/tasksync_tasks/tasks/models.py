@@ -1,10 +1,32 @@
 """Tasks, and a per-room revision that changes with every write (for cheap change checks)."""
 
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+
 from tasksync_common.timestamps import utcnow
 
 from ..extensions import db
 
 STATUSES = ("pending", "in progress", "completed")
+PRIORITIES = ("none", "low", "medium", "high", "urgent")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, given and read as an aware UTC datetime whatever the database does with time
+    zones (PostgreSQL answers in the session's zone, SQLite keeps none): equal instants compare equal."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Task(db.Model):
@@ -12,6 +34,10 @@ class Task(db.Model):
     __table_args__ = (
         db.Index("ix_tasks_room_id_id", "room_id", "id"),
         db.Index("ix_tasks_user_id_id", "user_id", "id"),  # a person's tasks across rooms
+        # A column in board order (moves, the end of a column), and the whole board by position.
+        db.Index("ix_tasks_room_status_position", "room_id", "status", "position", "id"),
+        db.Index("ix_tasks_room_position", "room_id", "position", "id"),
+        db.CheckConstraint(f"priority IN {PRIORITIES}", name="ck_tasks_priority"),
         {"sqlite_autoincrement": True},
     )
 
@@ -24,6 +50,10 @@ class Task(db.Model):
     description = db.Column(db.Text, nullable=True)
     status = db.Column(db.Enum(*STATUSES, name="task_status"), nullable=False, default="pending")
     version = db.Column(db.Integer, nullable=False, default=1)
+    due_at = db.Column(UTCDateTime, nullable=True)
+    priority = db.Column(db.String(10), nullable=False, default="none", server_default="none")
+    # Order within the task's status column (see positions.py): integers with gaps.
+    position = db.Column(db.BigInteger, nullable=False)
     # Casefolded title and description: `q` matches in any letter case, in every script.
     search_text = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

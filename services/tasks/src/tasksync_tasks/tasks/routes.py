@@ -15,6 +15,7 @@ from .schemas import (
     IfNoneMatch,
     TaskHeaders,
     TaskIn,
+    TaskMove,
     TaskOut,
     TaskPage,
     TaskPatch,
@@ -58,8 +59,9 @@ def create_task(room_id, body):
 @bp.output(TaskPage, headers=TaskHeaders, description="One page of tasks")
 @bp.doc(summary="The room's tasks", operation_id="listTasks", responses=[304, 404, 422])
 def list_tasks(room_id, query, headers):
-    """Tasks in creation order, filtered; follow ``next_cursor`` for the next page. Send the
-    response's ``ETag`` back as ``If-None-Match`` to get ``304`` while nothing has changed."""
+    """Tasks in creation order (or, with ``sort=position``, in board order: ``position``, then
+    ``id``), filtered; follow ``next_cursor`` for the next page. Send the response's ``ETag`` back
+    as ``If-None-Match`` to get ``304`` while nothing has changed."""
     etag = service.list_etag(room_id=room_id, caller=_caller(), query_string=request.query_string)
     if preconditions.none_match(request.headers.getlist("If-None-Match"), etag):
         return "", 304, {"ETag": etag}
@@ -95,9 +97,24 @@ def get_task(room_id, task_id):
 @bp.output(TaskOut, headers=TaskHeaders, description="The changed task")
 @bp.doc(summary="Change a task", operation_id="updateTask", responses=[404, 412, 422])
 def update_task(room_id, task_id, body, headers):
-    """Change any of title, description, status, assignee. With ``If-Match: "<version>"`` the
+    """Change any of title, description, status, assignee, due time, priority; a new status puts
+    the task at the end of that column. With ``If-Match: "<version>"`` the
     change applies only if nobody changed the task since (412 otherwise)."""
     task = service.update(room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=expected_versions())
+    return task, 200, task_headers(task)
+
+
+@bp.post(f"{TASK}/move")
+@bp.auth_required(user_auth)
+@bp.input(TaskMove, arg_name="body")
+@bp.input(IfMatch, location="headers", arg_name="headers")
+@bp.output(TaskOut, headers=TaskHeaders, description="The task in its place")
+@bp.doc(summary="Move a task within or between columns", operation_id="moveTask", responses=[404, 412, 422])
+def move_task(room_id, task_id, body, headers):
+    """Put the task into column ``status`` (its own by default) right after task ``after_id``, or
+    first when ``after_id`` is null. A move to where the task already is changes nothing (the
+    version stays). With ``If-Match`` only if nobody changed the task since (412 otherwise)."""
+    task = service.move(room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=expected_versions())
     return task, 200, task_headers(task)
 
 

@@ -8,10 +8,12 @@ from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError
 
 from tasksync_common.api_document import NAMED_SCHEMA
-from tasksync_common.fields import MAX_ID, Id, Text, Timestamp
+from tasksync_common.fields import MAX_ID, Id, Instant, Text, Timestamp
 
 from ..labels.models import MAX_PER_TASK as MAX_LABELS
-from .models import STATUSES
+from .models import PRIORITIES, STATUSES
+
+SORTS = ("created", "position")
 
 
 def Status(description: str = "A task's status.", **kwargs: Any) -> String:
@@ -34,12 +36,25 @@ def LabelIds() -> List:
     )
 
 
+def Priority(description: str = "A task's priority.", **kwargs: Any) -> String:
+    """One of the task priorities, described once as the TaskPriority schema."""
+    metadata = {"enum": list(PRIORITIES), "description": description, NAMED_SCHEMA: "TaskPriority"}
+    return String(validate=OneOf(PRIORITIES), metadata=metadata, **kwargs)
+
+
+def DueAt(description: str = "When the task is due (any UTC offset in; UTC out), or null.", **kwargs: Any) -> Instant:
+    """A due time: RFC 3339, years 2000 to 2100."""
+    return Instant(metadata={"description": description}, **kwargs)
+
+
 class TaskIn(Schema):
     title = Text(required=True, trim=True, min_length=1, max_length=255)
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id(metadata={"description": "The member the task is assigned to; defaults to the creator."})
     label_ids = LabelIds()
+    due_at = DueAt(allow_none=True)
+    priority = Priority()
 
 
 class TaskPatch(Schema):
@@ -48,6 +63,17 @@ class TaskPatch(Schema):
     status = Status()
     user_id = Id()
     label_ids = LabelIds()
+    due_at = DueAt(allow_none=True)
+    priority = Priority()
+
+
+class TaskMove(Schema):
+    status = Status(description="The column to move into; the task's own by default.")
+    after_id = Id(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The task of that column to follow; null for the first place."},
+    )
 
 
 class TaskQuery(Schema):
@@ -57,6 +83,18 @@ class TaskQuery(Schema):
     )
     q = Text(max_length=200, metadata={"description": "Substring of title or description, any letter case."})
     label_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks that carry this label."})
+    priority = Priority(description="Only tasks with this priority.")
+    due_before = DueAt(description="Only tasks due before this time (not at it).")
+    due_after = DueAt(description="Only tasks due at or after this time.")
+    sort = String(
+        load_default="created",
+        validate=OneOf(SORTS),
+        metadata={
+            "enum": list(SORTS),
+            "description": "`created`: creation order; `position`: by `position`, then `id`.",
+            NAMED_SCHEMA: "TaskSort",
+        },
+    )
     limit = Integer(
         load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}
     )
@@ -108,6 +146,11 @@ class TaskOut(Schema):
         Nested(ChecklistItemOut),
         required=True,
         metadata={"description": "In order; read-only here: changed through the checklist routes."},
+    )
+    due_at = DueAt(required=True, allow_none=True)
+    priority = Priority(required=True)
+    position = Integer(
+        required=True, metadata={"description": "Order within the status column (ascending, then id); read-only."}
     )
     created_at = Timestamp(required=True)
     updated_at = Timestamp(required=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Row, and_, bindparam, func, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
@@ -20,14 +20,14 @@ from .. import membership
 from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
-from . import cursors, revisions
+from . import cursors, positions, revisions
 from .details import with_details, with_details_one
 from .models import STATUSES, Task
 from .schemas import TaskPage
 
 UPDATE_ATTEMPTS = 20
 STALE = "The task was changed by someone else; reload it and try again."
-EDITABLE = ("title", "description", "status", "user_id")
+EDITABLE = ("title", "description", "status", "user_id", "due_at", "priority")
 
 # The hot statements are built once and run with parameters, as plain SQL on the table: no ORM
 # objects, and SQLAlchemy's statement cache finds them without rebuilding a cache key each time.
@@ -47,6 +47,23 @@ _WRITE = (
     .values(
         **{name: bindparam(f"new_{name}") for name in EDITABLE},
         search_text=bindparam("new_search_text"),
+        position=bindparam("new_position"),
+        version=_TASKS.c.version + 1,
+        updated_at=bindparam("now"),
+    )
+    .returning(*_COLUMNS)
+)
+# A move: the task's column and place, version-checked like every write.
+_MOVE = (
+    sql_update(_TASKS)
+    .where(
+        _TASKS.c.id == bindparam("task"),
+        _TASKS.c.room_id == bindparam("room"),
+        _TASKS.c.version == bindparam("read_version"),
+    )
+    .values(
+        status=bindparam("new_status"),
+        position=bindparam("new_position"),
         version=_TASKS.c.version + 1,
         updated_at=bindparam("now"),
     )
@@ -102,7 +119,8 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     membership.require_member(room_id, caller)
     assignee = fields.get("user_id", caller.user_id)
     _check_assignee(room_id, assignee, caller)
-    revisions.lock(room_id)
+    status = fields.get("status", "pending")
+    revisions.lock(room_id)  # before the end of the column is read
     now = utcnow()
     values = {
         "room_id": room_id,
@@ -110,7 +128,10 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
         "created_by": caller.user_id,
         "title": fields["title"],
         "description": fields.get("description"),
-        "status": fields.get("status", "pending"),
+        "status": status,
+        "due_at": fields.get("due_at"),
+        "priority": fields.get("priority", "none"),
+        "position": positions.end_of_column(room_id, status),
         "version": 1,
         "search_text": search_text(fields["title"], fields.get("description")),
         "created_at": now,
@@ -147,24 +168,41 @@ def page_json(*, room_id: int, query: dict, etag: str) -> str:
 
 
 def _page(room_id: int, query: dict) -> dict:
-    """A page of the room's tasks in creation order, filtered as asked."""
+    """A page of the room's tasks in creation or board order, filtered as asked."""
     statement = select(*_COLUMNS).where(Task.room_id == room_id)
-    if "status" in query:
-        statement = statement.where(Task.status == query["status"])
-    if "user_id" in query:
-        statement = statement.where(Task.user_id == query["user_id"])
+    for name in ("status", "user_id", "priority"):
+        if name in query:
+            statement = statement.where(getattr(Task, name) == query[name])
     if query.get("q"):
         statement = statement.where(Task.search_text.like(_like_pattern(query["q"]), escape="\\"))
     if "label_id" in query:
         carries = select(TaskLabel.task_id).where(TaskLabel.task_id == Task.id, TaskLabel.label_id == query["label_id"])
         statement = statement.where(carries.exists())
-    if query.get("cursor"):
-        statement = statement.where(Task.id > cursors.decode(query["cursor"]))
+    if "due_after" in query:  # a task with no due time matches neither bound
+        statement = statement.where(Task.due_at >= query["due_after"])
+    if "due_before" in query:
+        statement = statement.where(Task.due_at < query["due_before"])
+    by_position = query["sort"] == "position"
+    if by_position:
+        statement = statement.order_by(Task.position, Task.id)
+        if query.get("cursor"):
+            position, last_id = cursors.decode_position(query["cursor"])
+            statement = statement.where(
+                or_(Task.position > position, and_(Task.position == position, Task.id > last_id))
+            )
+    else:
+        statement = statement.order_by(Task.id)
+        if query.get("cursor"):
+            statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).all()
+    rows = db.session.execute(statement.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": with_details(rows), "next_cursor": cursors.encode(rows[-1].id) if more else None}
+    if not more:
+        return {"items": with_details(rows), "next_cursor": None}
+    last = rows[-1]
+    cursor = cursors.encode_position(last.position, last.id) if by_position else cursors.encode(last.id)
+    return {"items": with_details(rows), "next_cursor": cursor}
 
 
 def summary(*, room_id: int, caller: Identity) -> dict:
@@ -200,6 +238,9 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
         if relabel is not None:
             labels.check_ids(room_id, relabel)
         new = {name: columns.get(name, getattr(task, name)) for name in EDITABLE}
+        # A task that changes status goes to the end of its new column.
+        moved = new["status"] != task.status
+        new_position = positions.end_of_column(room_id, new["status"]) if moved else task.position
         written = db.session.execute(
             _WRITE,
             {
@@ -208,6 +249,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 "read_version": task.version,
                 **{f"new_{name}": value for name, value in new.items()},
                 "new_search_text": search_text(new["title"], new["description"]),
+                "new_position": new_position,
                 "now": utcnow(),
             },
         ).one_or_none()
@@ -247,15 +289,74 @@ def delete_room(*, room_id: int) -> None:
     db.session.commit()
 
 
+def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> dict:
+    """Put a task into column ``fields['status']`` (its own by default) right after task
+    ``fields['after_id']``, or first when that is None; a move to where it is changes nothing."""
+    membership.require_member(room_id, caller)
+    revisions.lock(room_id)  # the column's order is read and written by one writer at a time
+    task = find(room_id, task_id)
+    if if_match is not None and task.version not in if_match:
+        db.session.rollback()
+        raise Stale(STALE)
+    status = fields.get("status", task.status)
+    after = _task_to_follow(room_id, task_id, status, fields["after_id"])
+    position = positions.place_after(room_id, status, task, after)
+    if position is None:
+        db.session.rollback()  # already there: the version stays
+        return with_details_one(task)
+    values = {"task": task_id, "room": room_id, "read_version": task.version, "now": utcnow()}
+    moved = db.session.execute(_MOVE, {**values, "new_status": status, "new_position": position}).one()
+    revisions.bump(room_id)
+    db.session.commit()
+    return with_details_one(moved)
+
+
+def _task_to_follow(room_id: int, task_id: int, status: str, after_id: int | None) -> Row | None:
+    """The task a move puts ``task_id`` after: another task of the room, in column ``status``."""
+    if after_id is None:
+        return None
+    after = (
+        None if after_id == task_id else db.session.execute(_FIND, {"task": after_id, "room": room_id}).one_or_none()
+    )
+    if after is None or after.status != status:
+        db.session.rollback()
+        raise Invalid("after_id", "Must be another task of this room, in the column the task moves to.")
+    return after
+
+
 def assigned_page(*, user_id: int, room_ids: list[int], query: dict) -> dict:
-    """A page of the tasks assigned to ``user_id`` in ``room_ids``, in creation order."""
+    """A page of the tasks assigned to ``user_id`` in ``room_ids``: by due time (none last), then
+    id; or in creation order."""
     statement = select(*_COLUMNS).where(Task.user_id == user_id, Task.room_id.in_(room_ids))
     if "status" in query:
         statement = statement.where(Task.status == query["status"])
-    if query.get("cursor"):
-        statement = statement.where(Task.id > cursors.decode(query["cursor"]))
+    if "due_after" in query:  # a task with no due time matches neither bound
+        statement = statement.where(Task.due_at >= query["due_after"])
+    if "due_before" in query:
+        statement = statement.where(Task.due_at < query["due_before"])
+    by_due = query["sort"] == "due"
+    if by_due:
+        statement = statement.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+        if query.get("cursor"):
+            due_at, last_id = cursors.decode_due(query["cursor"])
+            if due_at is None:
+                statement = statement.where(Task.due_at.is_(None), Task.id > last_id)
+            else:
+                statement = statement.where(
+                    or_(Task.due_at > due_at, and_(Task.due_at == due_at, Task.id > last_id), Task.due_at.is_(None))
+                )
+    else:
+        statement = statement.order_by(Task.id)
+        if query.get("cursor"):
+            statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).all()
+    rows = db.session.execute(statement.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": with_details(rows), "next_cursor": cursors.encode(rows[-1].id) if more else None}
+    if not more:
+        return {"items": with_details(rows), "next_cursor": None}
+    last = rows[-1]
+    return {
+        "items": with_details(rows),
+        "next_cursor": cursors.encode_due(last.due_at, last.id) if by_due else cursors.encode(last.id),
+    }

@@ -1,7 +1,7 @@
 """labels, checklists, and an index of tasks by assignee
 
 Revision ID: 5b0c1d2e7f31
-Revises: 81128cb80918
+Revises: e1ea85ad07a7
 Create Date: 2026-12-01 13:05:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b0c1d2e7f31'
-down_revision = '81128cb80918'
+down_revision = 'e1ea85ad07a7'
 branch_labels = None
 depends_on = None
 
