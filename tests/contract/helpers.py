@@ -28,9 +28,12 @@ TASK_KEYS = {
     "due_at",
     "priority",
     "position",
+    "label_ids",
+    "checklist",
     "created_at",
     "updated_at",
 }
+LABEL_KEYS = {"id", "room_id", "name", "color", "created_at"}
 
 
 def unique(prefix: str = "u") -> str:
@@ -122,7 +125,23 @@ def assert_task(task: dict) -> None:
     assert task["priority"] in ("none", "low", "medium", "high", "urgent"), task
     assert task["due_at"] is None or RFC3339_UTC.match(task["due_at"]), task
     assert isinstance(task["position"], int) and abs(task["position"]) < 2**53, task
+    assert task["label_ids"] == sorted(set(task["label_ids"])), task
+    assert all(set(item) == {"id", "text", "done"} for item in task["checklist"]), task
     assert RFC3339_UTC.match(task["created_at"]) and RFC3339_UTC.match(task["updated_at"]), task
+
+
+def assert_label(label: dict) -> None:
+    assert set(label) == LABEL_KEYS, label
+    assert re.fullmatch(r"#[0-9A-Fa-f]{6}", label["color"]), label
+    assert RFC3339_UTC.match(label["created_at"]), label
+
+
+def make_label(client: Client, room_id: int, **fields) -> dict:
+    fields.setdefault("name", unique("label")[:40])
+    fields.setdefault("color", "#D93F0B")
+    label = ok(client.post(f"/api/v1/rooms/{room_id}/labels", json=fields), 201)
+    assert_label(label)
+    return label
 
 
 def make_room(client: Client, name: str | None = None) -> dict:

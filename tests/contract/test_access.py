@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.helpers import join, make_room, make_task, ok, problem, sign_up
+from tests.contract.helpers import join, make_label, make_room, make_task, ok, problem, sign_up
 
-# (method, path, body); {room}, {task} and {user} are filled in per test.
+# (method, path, body); {room}, {task}, {label}, {item} and {user} are filled in per test.
 ROOM_ROUTES = [
     ("GET", "/api/v1/rooms/{room}", None),
     ("PATCH", "/api/v1/rooms/{room}", {"name": "taken over"}),
@@ -23,6 +23,13 @@ ROOM_ROUTES = [
     ("PATCH", "/api/v1/rooms/{room}/tasks/{task}", {"title": "defaced"}),
     ("DELETE", "/api/v1/rooms/{room}/tasks/{task}", None),
     ("POST", "/api/v1/rooms/{room}/tasks/{task}/move", {"after_id": None, "status": "completed"}),
+    ("GET", "/api/v1/rooms/{room}/labels", None),
+    ("POST", "/api/v1/rooms/{room}/labels", {"name": "intruder", "color": "#000000"}),
+    ("PATCH", "/api/v1/rooms/{room}/labels/{label}", {"name": "defaced"}),
+    ("DELETE", "/api/v1/rooms/{room}/labels/{label}", None),
+    ("POST", "/api/v1/rooms/{room}/tasks/{task}/checklist", {"text": "intruder"}),
+    ("PATCH", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", {"done": True}),
+    ("DELETE", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", None),
 ]
 ROUTE_IDS = [f"{method} {path.removeprefix('/api/v1/rooms/{room}') or '/'}" for method, path, _ in ROOM_ROUTES]
 OWNER_ONLY = [
@@ -38,7 +45,7 @@ OWNER_ONLY = [
 def people(stack):
     owner, member, other, outsider = (sign_up(stack.url) for _ in range(4))
     gone = make_room(owner)
-    gone_task = make_task(owner, gone["id"])
+    gone_task = with_label_and_item(owner, gone["id"])
     ok(owner.delete(f"/api/v1/rooms/{gone['id']}"), 204)
     return {
         "owner": owner,
@@ -50,6 +57,17 @@ def people(stack):
     }
 
 
+def with_label_and_item(owner, room_id: int) -> dict:
+    """A task of the room that carries a label and has a checklist item (the paths' {label}, {item})."""
+    label = make_label(owner, room_id)
+    task = make_task(owner, room_id, description="original", label_ids=[label["id"]])
+    added = owner.post(f"/api/v1/rooms/{room_id}/tasks/{task['id']}/checklist", json={"text": "original"})
+    return ok(added, 201)
+
+
+NEVER = {"id": 2_147_483_000, "label_ids": [2_147_483_000], "checklist": [{"id": 2_147_483_000}]}
+
+
 @pytest.fixture
 def scene(people):
     """A fresh room with owner, member and other member, and one task."""
@@ -57,14 +75,16 @@ def scene(people):
     room = make_room(owner)
     join(people["member"], room)
     join(people["other"], room)
-    task = make_task(owner, room["id"], description="original")
+    task = with_label_and_item(owner, room["id"])
     return room, task
 
 
-def fill(path: str, people, caller, room_id: int, task_id: int) -> str:
+def fill(path: str, people, caller, room_id: int, task: dict) -> str:
     return path.format(
         room=room_id,
-        task=task_id,
+        task=task["id"],
+        label=task["label_ids"][0],
+        item=task["checklist"][0]["id"],
         member=people["member"].user["id"],
         owner=people["owner"].user["id"],
         other=people["other"].user["id"],
@@ -79,6 +99,7 @@ def assert_intact(people, room, task):
     assert (current["name"], current["code"], current["member_count"]) == (room["name"], room["code"], 3)
     assert ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}")) == task
     assert len(ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks"))["items"]) == 1
+    assert [label["id"] for label in ok(owner.get(f"/api/v1/rooms/{room['id']}/labels"))["items"]] == task["label_ids"]
 
 
 def send(client, method, path, body):
@@ -88,8 +109,8 @@ def send(client, method, path, body):
 @pytest.mark.parametrize("method, path, body", ROOM_ROUTES, ids=ROUTE_IDS)
 def test_anonymous_gets_401(people, scene, anonymous, method, path, body):
     room, task = scene
-    for room_id, task_id in ((room["id"], task["id"]), (people["gone"]["id"], people["gone_task"]["id"])):
-        problem(send(anonymous, method, fill(path, people, people["outsider"], room_id, task_id), body), 401)
+    for room_id, shown in ((room["id"], task), (people["gone"]["id"], people["gone_task"])):
+        problem(send(anonymous, method, fill(path, people, people["outsider"], room_id, shown), body), 401)
     assert_intact(people, room, task)
 
 
@@ -97,10 +118,10 @@ def test_anonymous_gets_401(people, scene, anonymous, method, path, body):
 def test_non_member_gets_the_same_404_as_for_a_missing_room(people, scene, method, path, body):
     room, task = scene
     outsider = people["outsider"]
-    existing = send(outsider, method, fill(path, people, outsider, room["id"], task["id"]), body)
-    gone_path = fill(path, people, outsider, people["gone"]["id"], people["gone_task"]["id"])
+    existing = send(outsider, method, fill(path, people, outsider, room["id"], task), body)
+    gone_path = fill(path, people, outsider, people["gone"]["id"], people["gone_task"])
     deleted = send(outsider, method, gone_path, body)
-    never = send(outsider, method, fill(path, people, outsider, 2_147_483_000, 2_147_483_000), body)
+    never = send(outsider, method, fill(path, people, outsider, 2_147_483_000, NEVER), body)
     first = problem(existing, 404)
     assert problem(deleted, 404) == first
     assert problem(never, 404) == first
@@ -112,7 +133,7 @@ def test_non_member_gets_the_same_404_as_for_a_missing_room(people, scene, metho
 def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body):
     room, task = scene
     member = people["member"]
-    problem(send(member, method, fill(path, people, member, room["id"], task["id"]), body), 403)
+    problem(send(member, method, fill(path, people, member, room["id"], task), body), 403)
     assert_intact(people, room, task)
 
 
@@ -128,6 +149,13 @@ def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body
         ("member", "POST", "/api/v1/rooms/{room}/tasks/{task}/move", {"after_id": None, "status": "completed"}, 200),
         ("member", "DELETE", "/api/v1/rooms/{room}/tasks/{task}", None, 204),
         ("member", "DELETE", "/api/v1/rooms/{room}/members/{caller}", None, 204),
+        ("member", "GET", "/api/v1/rooms/{room}/labels", None, 200),
+        ("member", "POST", "/api/v1/rooms/{room}/labels", {"name": "by a member", "color": "#00FF00"}, 201),
+        ("member", "PATCH", "/api/v1/rooms/{room}/labels/{label}", {"color": "#00FF00"}, 200),
+        ("member", "DELETE", "/api/v1/rooms/{room}/labels/{label}", None, 204),
+        ("member", "POST", "/api/v1/rooms/{room}/tasks/{task}/checklist", {"text": "by a member"}, 201),
+        ("member", "PATCH", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", {"done": True}, 200),
+        ("member", "DELETE", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", None, 200),
         ("owner", "PATCH", "/api/v1/rooms/{room}", {"name": "renamed"}, 200),
         ("owner", "POST", "/api/v1/rooms/{room}/code", None, 200),
         ("owner", "DELETE", "/api/v1/rooms/{room}/members/{member}", None, 204),
@@ -138,7 +166,7 @@ def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body
 def test_each_role_may_use_its_routes(people, scene, role, method, path, body, status):
     room, task = scene
     caller = people[role]
-    ok(send(caller, method, fill(path, people, caller, room["id"], task["id"]), body), status)
+    ok(send(caller, method, fill(path, people, caller, room["id"], task), body), status)
 
 
 def test_a_non_member_cannot_see_a_room_in_their_list(people, scene):

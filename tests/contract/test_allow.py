@@ -36,8 +36,16 @@ def concrete(people):
     owner, member = people[0], people[1]
     room = ok(owner.post("/api/v1/rooms", json={"name": "allow"}), 201)
     ok(member.post("/api/v1/rooms/join", json={"code": room["code"]}))
-    task = make_task(owner, room["id"])
-    values = {"room_id": room["id"], "task_id": task["id"], "user_id": member.user["id"]}
+    label = ok(owner.post(f"/api/v1/rooms/{room['id']}/labels", json={"name": "allow", "color": "#000000"}), 201)
+    task = make_task(owner, room["id"], label_ids=[label["id"]])
+    added = ok(owner.post(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/checklist", json={"text": "allow"}), 201)
+    values = {
+        "room_id": room["id"],
+        "task_id": task["id"],
+        "user_id": member.user["id"],
+        "label_id": label["id"],
+        "item_id": added["checklist"][0]["id"],
+    }
     return owner, lambda template: template.format(**values)
 
 

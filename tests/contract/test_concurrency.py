@@ -152,3 +152,72 @@ def test_parallel_moves_into_one_gap_leave_one_total_order(stack, people):
     assert owner.get(tasks).headers["ETag"] != etag_before
     # the moves happened one after another: the last one to commit is right after `first`
     assert column[1]["id"] in movers
+
+
+# --- labels and checklists ---------------------------------------------------------------------
+
+
+def _post(url, body, client):
+    return client.post(url, json=body)
+
+
+def _delete(url, client):
+    return client.delete(url)
+
+
+def test_parallel_label_creations_never_pass_the_limit(stack, people):
+    owner, _ = people
+    room = make_room(owner)
+    url = f"/api/v1/rooms/{room['id']}/labels"
+    for number in range(45):
+        ok(owner.post(url, json={"name": f"before {number}", "color": "#000000"}), 201)
+    calls = [partial(_post, url, {"name": f"raced {number}", "color": "#FFFFFF"}) for number in range(12)]
+    responses = in_parallel(stack, owner.token, calls)
+    assert sorted(r.status_code for r in responses) == [201] * 5 + [422] * 7, [r.text for r in responses]
+    assert len(ok(owner.get(url))["items"]) == 50
+
+
+def test_parallel_labels_of_one_name_make_one_label(stack, people):
+    owner, _ = people
+    room = make_room(owner)
+    url = f"/api/v1/rooms/{room['id']}/labels"
+    calls = [partial(_post, url, {"name": name, "color": "#FFFFFF"}) for name in ("Дім", "ДІМ", "дім", "ДіМ") * 2]
+    responses = in_parallel(stack, owner.token, calls)
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
+
+
+def test_parallel_checklist_additions_never_pass_the_limit(stack, people):
+    owner, _ = people
+    room = make_room(owner)
+    task = make_task(owner, room["id"])
+    url = f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/checklist"
+    for number in range(95):
+        ok(owner.post(url, json={"text": f"step {number}"}), 201)
+    responses = in_parallel(stack, owner.token, [partial(_post, url, {"text": f"raced {n}"}) for n in range(10)])
+    assert sorted(r.status_code for r in responses) == [201] * 5 + [422] * 5, [r.text for r in responses]
+    final = ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}"))
+    assert len(final["checklist"]) == 100
+    assert final["version"] == 1 + 100  # each addition counted once
+
+
+def test_a_label_deleted_while_tasks_are_given_it(stack, people):
+    """Tasks given a label while it is deleted either got it before (and lose it, one version
+    more) or are refused with 422: no task keeps a deleted label, nothing answers 5xx."""
+    owner, _ = people
+    room = make_room(owner)
+    room_id = room["id"]
+    label = ok(owner.post(f"/api/v1/rooms/{room_id}/labels", json={"name": "doomed", "color": "#000000"}), 201)
+    tasks = [make_task(owner, room_id) for _ in range(6)]
+    calls = [
+        partial(_patch, f"/api/v1/rooms/{room_id}/tasks/{task['id']}", {"label_ids": [label["id"]]}, {})
+        for task in tasks
+    ]
+    calls.insert(3, partial(_delete, f"/api/v1/rooms/{room_id}/labels/{label['id']}"))
+    responses = in_parallel(stack, owner.token, calls)
+    assert responses[3].status_code == 204, responses[3].text
+    patches = responses[:3] + responses[4:]
+    assert all(r.status_code in (200, 422) for r in patches), [r.text for r in patches]
+    for task, response in zip(tasks, patches, strict=True):
+        now = ok(owner.get(f"/api/v1/rooms/{room_id}/tasks/{task['id']}"))
+        assert now["label_ids"] == []
+        assert now["version"] == (3 if response.status_code == 200 else 1)

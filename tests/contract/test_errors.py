@@ -112,6 +112,15 @@ def test_every_body_route_answers_400(world, index, payload):
     assert_unchanged(owner, room, task)
 
 
+@each_body_route()
+def test_a_body_route_without_a_body_is_400(world, index):
+    """Every request body is required: none at all is refused, not read as an empty object."""
+    owner, _, room, task = world
+    method, path, _ = body_routes(room, task)[index]
+    problem(owner.request(method, path), 400)
+    assert_unchanged(owner, room, task)
+
+
 # --- 415 -------------------------------------------------------------------------------------------
 
 

@@ -82,6 +82,7 @@ class World:
         self.room_id = self.room["id"]
         self._ok(self.mate.post("/api/v1/rooms/join", json={"code": self.room["code"]}))
         self.task_ids = [self.new_task() for _ in range(3)]
+        self.label_ids = [self.new_label() for _ in range(3)]
         # a user whose password the password-change cases may change, and whose token they revoke
         self.changer = Client(base_url).sign_up()
         self.changer_name = self.changer.user["username"]
@@ -98,6 +99,16 @@ class World:
 
     def new_task(self) -> int:
         return self._ok(self.owner.post(f"/api/v1/rooms/{self.room_id}/tasks", json={"title": "fuzz"}), 201)["id"]
+
+    def new_label(self) -> int:
+        body = {"name": f"fz {uuid.uuid4().hex[:12]}", "color": "#D93F0B"}
+        return self._ok(self.owner.post(f"/api/v1/rooms/{self.room_id}/labels", json=body), 201)["id"]
+
+    def new_item(self) -> tuple[int, int]:
+        """A fresh task with one checklist item: (task id, item id)."""
+        task_id = self.new_task()
+        url = f"/api/v1/rooms/{self.room_id}/tasks/{task_id}/checklist"
+        return task_id, self._ok(self.owner.post(url, json={"text": "fuzz"}), 201)["checklist"][0]["id"]
 
     def new_room(self) -> int:
         return self._ok(self.owner.post("/api/v1/rooms", json={"name": "Doomed"}), 201)["id"]
@@ -166,6 +177,13 @@ class World:
                 params["task_id"] = self.new_task()
             elif aim:
                 params["task_id"] = self.task_ids[aim - 1]
+        if _is_int(params.get("label_id")) and _same_id(params.get("room_id"), self.room_id):
+            if method == "DELETE" and (aim or int(params["label_id"]) in self.label_ids):
+                params["label_id"] = self.new_label()  # never a shared label, even by chance
+            elif aim:
+                params["label_id"] = self.label_ids[aim - 1]
+        if _is_int(params.get("item_id")) and _same_id(params.get("room_id"), self.room_id) and aim:
+            params["task_id"], params["item_id"] = self.new_item()
         if path.endswith("/members/{user_id}") and aim and _is_int(params.get("user_id")):
             if aim == 1:
                 params["user_id"] = self.owner.user["id"]  # the owner cannot leave: 409

@@ -14,6 +14,9 @@ from marshmallow import ValidationError
 from tasksync_common.fields import MAX_ID, Id, Instant, Text
 from tasksync_rooms.rooms.schemas import JoinIn, RoomIn
 from tasksync_rooms.users.schemas import Credentials, LoginIn, PasswordChangeIn, is_valid_username
+from tasksync_tasks.assigned.schemas import AssignedQuery
+from tasksync_tasks.checklists.schemas import ChecklistItemIn, ChecklistItemPatch
+from tasksync_tasks.labels.schemas import LabelIn, LabelPatch
 from tasksync_tasks.tasks.models import PRIORITIES, STATUSES
 from tasksync_tasks.tasks.schemas import SORTS, TaskIn, TaskMove, TaskPatch, TaskQuery
 from tests.properties.strategies import edge_values, is_id, is_text, json_values, near_limit, tricky_text, untimed
@@ -24,16 +27,26 @@ def is_due(value) -> bool:
     return isinstance(value, datetime) and value.utcoffset() == timedelta(0) and 2000 <= value.year <= 2100
 
 
+def is_label_ids(value) -> bool:
+    return isinstance(value, list) and len(value) <= 10 and len(set(value)) == len(value) and all(map(is_id, value))
+
+
+def is_color(value) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{6}", value) is not None
+
+
 # (schema, field) -> what a loaded value must be
 LIMITS = {
     (TaskIn, "title"): lambda v: is_text(v, low=1, high=255, trimmed=True),
     (TaskIn, "description"): lambda v: v is None or is_text(v, high=10_000, multiline=True),
     (TaskIn, "status"): lambda v: v in STATUSES,
     (TaskIn, "user_id"): is_id,
+    (TaskIn, "label_ids"): is_label_ids,
     (TaskPatch, "title"): lambda v: is_text(v, low=1, high=255, trimmed=True),
     (TaskPatch, "description"): lambda v: v is None or is_text(v, high=10_000, multiline=True),
     (TaskPatch, "status"): lambda v: v in STATUSES,
     (TaskPatch, "user_id"): is_id,
+    (TaskPatch, "label_ids"): is_label_ids,
     (TaskQuery, "status"): lambda v: v in STATUSES,
     (TaskQuery, "user_id"): is_id,
     (TaskQuery, "q"): lambda v: is_text(v, high=200),
@@ -49,6 +62,20 @@ LIMITS = {
     (TaskPatch, "priority"): lambda v: v in PRIORITIES,
     (TaskMove, "status"): lambda v: v in STATUSES,
     (TaskMove, "after_id"): lambda v: v is None or is_id(v),
+    (TaskQuery, "label_id"): is_id,
+    (AssignedQuery, "status"): lambda v: v in STATUSES,
+    (AssignedQuery, "sort"): lambda v: v in ("due", "created"),
+    (AssignedQuery, "due_before"): lambda v: is_due(v),
+    (AssignedQuery, "due_after"): lambda v: is_due(v),
+    (AssignedQuery, "limit"): lambda v: type(v) is int and 1 <= v <= 200,
+    (AssignedQuery, "cursor"): lambda v: is_text(v, high=64),
+    (LabelIn, "name"): lambda v: is_text(v, low=1, high=40, trimmed=True),
+    (LabelIn, "color"): is_color,
+    (LabelPatch, "name"): lambda v: is_text(v, low=1, high=40, trimmed=True),
+    (LabelPatch, "color"): is_color,
+    (ChecklistItemIn, "text"): lambda v: is_text(v, low=1, high=500, trimmed=True),
+    (ChecklistItemPatch, "text"): lambda v: is_text(v, low=1, high=500, trimmed=True),
+    (ChecklistItemPatch, "done"): lambda v: type(v) is bool,
     (RoomIn, "name"): lambda v: is_text(v, low=1, high=100, trimmed=True),
     (JoinIn, "code"): lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z0-9]{9}", v) is not None,
     (Credentials, "username"): lambda v: isinstance(v, str) and is_valid_username(v),

@@ -16,6 +16,14 @@ from tasksync_gateway.openapi import merge
         ("/api/v1/rooms/5/tasksx", "rooms"),
         ("/api/v1/rooms/join", "rooms"),
         ("/api/v1/auth/login", "rooms"),
+        ("/api/v1/rooms/5/labels", "tasks"),
+        ("/api/v1/rooms/5/labels/3", "tasks"),
+        ("/api/v1/rooms/5/labelsx", "rooms"),
+        ("/api/v1/rooms/5/tasks/9/checklist/2", "tasks"),
+        ("/api/v1/users/me/tasks", "tasks"),
+        ("/api/v1/users/me/tasksx", "rooms"),
+        ("/api/v1/users/me", "rooms"),
+        ("/api/v1/users/5/tasks", "rooms"),
     ],
 )
 def test_owner_of(path, owner):
@@ -47,7 +55,7 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
     assert {"/a", "/b", "/healthz", "/readyz"} <= set(merged["paths"])
     assert set(merged["components"]["schemas"]) == {"A", "B", "C", "Health", "Readiness"}
     assert merged["components"]["securitySchemes"] == {}  # no operation needs it
-    assert [t["name"] for t in merged["tags"]] == ["Users", "Rooms", "Tasks", "Health", "Extra"]
+    assert [t["name"] for t in merged["tags"]] == ["Users", "Rooms", "Tasks", "Labels", "Health", "Extra"]
 
 
 def test_merge_refuses_a_component_two_services_define_differently():

@@ -55,7 +55,11 @@ RESPONSES = {
     401: ("Unauthorized", "No valid bearer token, or wrong credentials.", ("WWW-Authenticate",)),
     403: ("Forbidden", "Not allowed: an owner-only action by a member, or a wrong current password.", ()),
     404: ("NotFound", "No such resource, or not visible to the caller.", ()),
-    409: ("Conflict", "The request conflicts with the current state (a taken username; the owner leaving).", ()),
+    409: (
+        "Conflict",
+        "The request conflicts with the current state (a taken username or label name; the owner leaving).",
+        (),
+    ),
     412: ("PreconditionFailed", "`If-Match` does not match the current version: nothing was changed.", ()),
     413: ("ContentTooLarge", "The request body is larger than 1 MiB.", ()),
     414: ("UriTooLong", "The request's URL is too long: its request line is over 4 KiB.", ()),
@@ -66,7 +70,13 @@ RESPONSES = {
     504: ("GatewayTimeout", "A service this request needs did not answer in time.", ("Retry-After",)),
 }
 
-PATH_PARAMETERS = {"room_id": "The room's id.", "task_id": "The task's id.", "user_id": "The member's user id."}
+PATH_PARAMETERS = {
+    "room_id": "The room's id.",
+    "task_id": "The task's id.",
+    "user_id": "The member's user id.",
+    "label_id": "The label's id.",
+    "item_id": "The checklist item's id.",
+}
 WRITE_METHODS = ("post", "put", "patch")
 WRITE_STATUSES = (400, 413, 415)  # any write's body: not JSON, too large, not application/json
 EVERY_STATUS = (503, 504)  # any request: a service behind the gateway is down or slow

@@ -70,6 +70,16 @@ class Timestamp(fields.String):
         return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class Flag(fields.Boolean):
+    """A JSON ``true`` or ``false``; anything else (``1``, ``"yes"``, ``null``) is refused, where
+    marshmallow's Boolean would take it."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
+
+
 # RFC 3339 (section 5.6) date-time: a full date, a time, an optional fraction and a required offset.
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))", re.ASCII

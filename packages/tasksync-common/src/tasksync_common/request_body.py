@@ -36,6 +36,8 @@ def check_body() -> None:
     if not _is_json(request.mimetype):
         if has_body:
             raise Problem(415, "The request body must be application/json.")
+        if _body_schema() is not None:  # the document marks every request body required
+            raise Problem(400, "The request body must be a JSON object.")
         return
     raw = read_body()
     try:

@@ -78,6 +78,7 @@ TAGS = [
     {"name": "Users", "description": "Sign-up, sign-in with bearer tokens, and the signed-in user."},
     {"name": "Rooms", "description": "Rooms (teams), their join codes and their members."},
     {"name": "Tasks", "description": "The tasks of a room, with versions (`ETag`, `If-Match`) and cursor paging."},
+    {"name": "Labels", "description": "A room's labels, which its tasks carry (`label_ids`)."},
     {"name": "Health", "description": "Liveness and readiness probes."},
 ]
 

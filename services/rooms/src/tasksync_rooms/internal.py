@@ -35,3 +35,10 @@ def member_role(room_id, user_id):
     if role is None:
         raise Problem(404, "Not a member.")
     return {"role": role}
+
+
+@bp.get("/users/me/rooms")
+@bp.auth_required(user_auth)
+def my_rooms():
+    """The ids of the caller's rooms now, for peers that gather across rooms (the caller's tasks)."""
+    return {"room_ids": rooms.room_ids_of(user_id=user_auth.current_user.user_id)}

@@ -15,15 +15,23 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     settings = settings or config.load()
     app = create_base_app(__name__, "TaskSync API", settings, test_config)
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.tasks_database_url)
-    from .tasks import models as _models  # noqa: F401  (registers the tables)
+    from .checklists import models as _checklist_models  # noqa: F401  (registers the tables)
+    from .labels import models as _label_models  # noqa: F401
+    from .tasks import models as _models  # noqa: F401
 
     rooms = peers.init_app(app, settings, "rooms")["rooms"]
     auth.init_app(app, auth.Authenticator(Verifier(key_lookup or RemoteKeys(rooms)), remote_token_state(rooms)))
 
     from . import internal
+    from .assigned import routes as assigned
+    from .checklists import routes as checklists
+    from .labels import routes as labels
     from .tasks import routes as tasks
 
     app.register_blueprint(tasks.bp)
+    app.register_blueprint(checklists.bp)
+    app.register_blueprint(labels.bp)
+    app.register_blueprint(assigned.bp)
     app.register_blueprint(internal.bp)
 
     return app

@@ -29,3 +29,14 @@ def require_member(room_id: int, caller: Identity) -> None:
     """404 unless the caller belongs to the room (a room they cannot see does not exist)."""
     if role(room_id, caller.user_id, caller) is None:
         raise NotFound("No such room.")
+
+
+def current_rooms(caller: Identity) -> list[int]:
+    """The rooms the caller belongs to now, as the rooms service reads them from its database at
+    this moment (no cache: a room left a moment ago is not among them)."""
+    response = peers.rooms_client().request("GET", "/internal/v1/users/me/rooms", headers=caller.authorization)
+    if response.status == 200:
+        return list(response.json()["room_ids"])
+    if response.status == 401:
+        raise Unauthenticated()
+    raise Unavailable("The rooms service could not answer; try again shortly.", retry_after=2)

@@ -152,6 +152,19 @@ def role_of(*, room_id: int, user_id: int) -> str | None:
     return row[0] if row else None
 
 
+def room_ids_of(*, user_id: int) -> list[int]:
+    """The ids of the rooms ``user_id`` belongs to now, ascending (read from the database, never
+    a cache: a room they have just left is not among them)."""
+    return list(
+        db.session.execute(
+            select(Membership.room_id)
+            .join(Room, Room.id == Membership.room_id)
+            .where(Membership.user_id == user_id, Room.deleting.is_(False))
+            .order_by(Membership.room_id)
+        ).scalars()
+    )
+
+
 def _roles_change(room_id: int, user_ids: Iterable[int]) -> None:
     """The roles of ``user_ids`` in the room change with this transaction: once it commits, every
     service sees them on its very next request."""

@@ -1,11 +1,13 @@
 """Opaque page cursors: where the last task a page showed stands in the page's order (its id in
-creation order; its position and id in board order). Each sort's cursors are its own."""
+creation order; its position and id in board order; its due time and id in due order). Each
+sort's cursors are its own."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import re
+from datetime import UTC, datetime, timedelta
 
 from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem, field_error
@@ -58,3 +60,27 @@ def decode_position(cursor: str) -> tuple[int, int]:
     if match is None or abs(int(match[1])) > POSITION_LIMIT or int(match[2]) > MAX_ID:
         raise _refused()
     return int(match[1]), int(match[2])
+
+
+DUE_PREFIX = "d1:"
+_DUE = re.compile(r"(-|[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def encode_due(due_at: datetime | None, last_id: int) -> str:
+    """The cursor that continues, in due order (no due time last), after the task at
+    (``due_at``, ``last_id``)."""
+    moment = "-" if due_at is None else str((due_at - _EPOCH) // _MICROSECOND)
+    return _wrap(f"{DUE_PREFIX}{moment}:{last_id}")
+
+
+def decode_due(cursor: str) -> tuple[datetime | None, int]:
+    """The (due time or None, id) a due-order cursor continues after; 422 for anything else."""
+    match = _DUE.fullmatch(_unwrap(cursor, DUE_PREFIX))
+    if match is None or int(match[2]) > MAX_ID:
+        raise _refused()
+    due_at = None if match[1] == "-" else _EPOCH + int(match[1]) * _MICROSECOND
+    if due_at is not None and due_at.year > 9000:
+        raise _refused()
+    return due_at, int(match[2])

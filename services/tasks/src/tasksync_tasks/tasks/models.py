@@ -33,6 +33,7 @@ class Task(db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
         db.Index("ix_tasks_room_id_id", "room_id", "id"),
+        db.Index("ix_tasks_user_id_id", "user_id", "id"),  # a person's tasks across rooms
         # A column in board order (moves, the end of a column), and the whole board by position.
         db.Index("ix_tasks_room_status_position", "room_id", "status", "position", "id"),
         db.Index("ix_tasks_room_position", "room_id", "position", "id"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint, EmptySchema
 from flask import Response, request
-from sqlalchemy import Row
 
 from tasksync_common import preconditions
 from tasksync_common.auth import user_auth
@@ -32,11 +31,12 @@ def _caller():
     return user_auth.current_user
 
 
-def _etag(task: Row) -> dict:
-    return {"ETag": f'"{task.version}"'}
+def task_headers(task: dict) -> dict:
+    """The headers of an answer that shows one task: its version as a strong tag."""
+    return {"ETag": f'"{task["version"]}"'}
 
 
-def _expected_versions() -> frozenset[int] | None:
+def expected_versions() -> frozenset[int] | None:
     """The versions ``If-Match`` accepts (every line of it, compared strongly); None for any."""
     return preconditions.if_match_versions(request.headers.getlist("If-Match"))
 
@@ -49,7 +49,7 @@ def _expected_versions() -> frozenset[int] | None:
 def create_task(room_id, body):
     """Add a task to the room; it is assigned to the creator unless ``user_id`` says otherwise."""
     task = service.create(room_id=room_id, caller=_caller(), fields=body)
-    return task, 201, {**_etag(task), "Location": f"/api/v1/rooms/{room_id}/tasks/{task.id}"}
+    return task, 201, {**task_headers(task), "Location": f"/api/v1/rooms/{room_id}/tasks/{task['id']}"}
 
 
 @bp.get("")
@@ -87,7 +87,7 @@ def task_summary(room_id):
 def get_task(room_id, task_id):
     """One task of the room."""
     task = service.get(room_id=room_id, task_id=task_id, caller=_caller())
-    return task, 200, _etag(task)
+    return task, 200, task_headers(task)
 
 
 @bp.patch(TASK)
@@ -100,10 +100,8 @@ def update_task(room_id, task_id, body, headers):
     """Change any of title, description, status, assignee, due time, priority; a new status puts
     the task at the end of that column. With ``If-Match: "<version>"`` the
     change applies only if nobody changed the task since (412 otherwise)."""
-    task = service.update(
-        room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=_expected_versions()
-    )
-    return task, 200, _etag(task)
+    task = service.update(room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=expected_versions())
+    return task, 200, task_headers(task)
 
 
 @bp.post(f"{TASK}/move")
@@ -116,8 +114,8 @@ def move_task(room_id, task_id, body, headers):
     """Put the task into column ``status`` (its own by default) right after task ``after_id``, or
     first when ``after_id`` is null. A move to where the task already is changes nothing (the
     version stays). With ``If-Match`` only if nobody changed the task since (412 otherwise)."""
-    task = service.move(room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=_expected_versions())
-    return task, 200, _etag(task)
+    task = service.move(room_id=room_id, task_id=task_id, caller=_caller(), fields=body, if_match=expected_versions())
+    return task, 200, task_headers(task)
 
 
 @bp.delete(TASK)
@@ -127,5 +125,5 @@ def move_task(room_id, task_id, body, headers):
 @bp.doc(summary="Delete a task", operation_id="deleteTask", responses=[404, 412, 422])
 def delete_task(room_id, task_id, headers):
     """Delete a task (with ``If-Match``, only if it is unchanged)."""
-    service.delete(room_id=room_id, task_id=task_id, caller=_caller(), if_match=_expected_versions())
+    service.delete(room_id=room_id, task_id=task_id, caller=_caller(), if_match=expected_versions())
     return ""

@@ -3,12 +3,14 @@
 from typing import Any
 
 from apiflask import Schema
-from apiflask.fields import Integer, List, Nested, String
-from apiflask.validators import OneOf, Range
+from apiflask.fields import Boolean, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from marshmallow import ValidationError
 
 from tasksync_common.api_document import NAMED_SCHEMA
 from tasksync_common.fields import MAX_ID, Id, Instant, Text, Timestamp
 
+from ..labels.models import MAX_PER_TASK as MAX_LABELS
 from .models import PRIORITIES, STATUSES
 
 SORTS = ("created", "position")
@@ -18,6 +20,20 @@ def Status(description: str = "A task's status.", **kwargs: Any) -> String:
     """One of the task statuses, described once as the TaskStatus schema."""
     metadata = {"enum": list(STATUSES), "description": description, NAMED_SCHEMA: "TaskStatus"}
     return String(validate=OneOf(STATUSES), metadata=metadata, **kwargs)
+
+
+def _no_repeats(ids: list[int]) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Must not name a label twice.")
+
+
+def LabelIds() -> List:
+    """The labels a task carries: ids of labels of its room, at most MAX_LABELS, none twice."""
+    return List(
+        Id(),
+        validate=[Length(max=MAX_LABELS), _no_repeats],
+        metadata={"description": f"Ids of labels of the room, at most {MAX_LABELS}, none twice.", "uniqueItems": True},
+    )
 
 
 def Priority(description: str = "A task's priority.", **kwargs: Any) -> String:
@@ -36,6 +52,7 @@ class TaskIn(Schema):
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id(metadata={"description": "The member the task is assigned to; defaults to the creator."})
+    label_ids = LabelIds()
     due_at = DueAt(allow_none=True)
     priority = Priority()
 
@@ -45,6 +62,7 @@ class TaskPatch(Schema):
     description = Text(multiline=True, max_length=10_000, allow_none=True)
     status = Status()
     user_id = Id()
+    label_ids = LabelIds()
     due_at = DueAt(allow_none=True)
     priority = Priority()
 
@@ -64,6 +82,7 @@ class TaskQuery(Schema):
         validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks assigned to this member."}
     )
     q = Text(max_length=200, metadata={"description": "Substring of title or description, any letter case."})
+    label_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "Only tasks that carry this label."})
     priority = Priority(description="Only tasks with this priority.")
     due_before = DueAt(description="Only tasks due before this time (not at it).")
     due_after = DueAt(description="Only tasks due at or after this time.")
@@ -107,6 +126,12 @@ class CreatedTaskHeaders(TaskHeaders):
     location = String(data_key="Location", required=True)
 
 
+class ChecklistItemOut(Schema):
+    id = Integer(required=True)
+    text = String(required=True)
+    done = Boolean(required=True)
+
+
 class TaskOut(Schema):
     id = Integer(required=True)
     room_id = Integer(required=True)
@@ -116,6 +141,12 @@ class TaskOut(Schema):
     description = String(required=True, allow_none=True)
     status = Status(required=True)
     version = Integer(required=True)
+    label_ids = List(Integer(), required=True, metadata={"description": "The labels it carries, by id, ascending."})
+    checklist = List(
+        Nested(ChecklistItemOut),
+        required=True,
+        metadata={"description": "In order; read-only here: changed through the checklist routes."},
+    )
     due_at = DueAt(required=True, allow_none=True)
     priority = Priority(required=True)
     position = Integer(

@@ -18,7 +18,10 @@ from tasksync_common.timestamps import utcnow
 
 from .. import membership
 from ..extensions import db
+from ..labels import service as labels
+from ..labels.models import TaskLabel
 from . import cursors, positions, revisions
+from .details import with_details, with_details_one
 from .models import STATUSES, Task
 from .schemas import TaskPage
 
@@ -66,6 +69,17 @@ _MOVE = (
     )
     .returning(*_COLUMNS)
 )
+# A change kept outside the task's row (its checklist): the version still goes up, compare-and-set.
+_TOUCH = (
+    sql_update(_TASKS)
+    .where(
+        _TASKS.c.id == bindparam("task"),
+        _TASKS.c.room_id == bindparam("room"),
+        _TASKS.c.version == bindparam("read_version"),
+    )
+    .values(version=_TASKS.c.version + 1, updated_at=bindparam("now"))
+    .returning(*_COLUMNS)
+)
 
 
 def search_text(title: str, description: str | None) -> str:
@@ -83,7 +97,8 @@ def _check_assignee(room_id: int, user_id: int, caller: Identity) -> None:
         raise Invalid("user_id", "Must be a member of the room.")
 
 
-def _find(room_id: int, task_id: int) -> Row:
+def find(room_id: int, task_id: int) -> Row:
+    """The task's row (no labels, no checklist), or 404."""
     task = db.session.execute(_FIND, {"task": task_id, "room": room_id}).one_or_none()
     if task is None:
         db.session.rollback()  # end the transaction, and with it the room's lock
@@ -91,7 +106,15 @@ def _find(room_id: int, task_id: int) -> Row:
     return task
 
 
-def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
+def touch(room_id: int, task_id: int, read_version: int) -> Row | None:
+    """Count a change made outside the task's row, if the task is still at ``read_version``:
+    the row as written, or None when someone else wrote first."""
+    return db.session.execute(
+        _TOUCH, {"task": task_id, "room": room_id, "read_version": read_version, "now": utcnow()}
+    ).one_or_none()
+
+
+def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     """Add a task to a room, assigned to ``fields['user_id']`` or the creator; the task as written."""
     membership.require_member(room_id, caller)
     assignee = fields.get("user_id", caller.user_id)
@@ -114,16 +137,19 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> Row:
         "created_at": now,
         "updated_at": now,
     }
+    label_ids = fields.get("label_ids", [])
+    labels.check_ids(room_id, label_ids)
     task = db.session.execute(_INSERT, values).one()
+    labels.replace(task.id, label_ids)
     revisions.bump(room_id)
     db.session.commit()
-    return task
+    return with_details_one(task)
 
 
-def get(*, room_id: int, task_id: int, caller: Identity) -> Row:
+def get(*, room_id: int, task_id: int, caller: Identity) -> dict:
     """One task of a room the caller belongs to."""
     membership.require_member(room_id, caller)
-    return _find(room_id, task_id)
+    return with_details_one(find(room_id, task_id))
 
 
 def list_etag(*, room_id: int, caller: Identity, query_string: bytes) -> str:
@@ -149,6 +175,9 @@ def _page(room_id: int, query: dict) -> dict:
             statement = statement.where(getattr(Task, name) == query[name])
     if query.get("q"):
         statement = statement.where(Task.search_text.like(_like_pattern(query["q"]), escape="\\"))
+    if "label_id" in query:
+        carries = select(TaskLabel.task_id).where(TaskLabel.task_id == Task.id, TaskLabel.label_id == query["label_id"])
+        statement = statement.where(carries.exists())
     if "due_after" in query:  # a task with no due time matches neither bound
         statement = statement.where(Task.due_at >= query["due_after"])
     if "due_before" in query:
@@ -166,14 +195,14 @@ def _page(room_id: int, query: dict) -> dict:
         if query.get("cursor"):
             statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.limit(limit + 1)).mappings().all()
+    rows = db.session.execute(statement.limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     if not more:
-        return {"items": rows, "next_cursor": None}
+        return {"items": with_details(rows), "next_cursor": None}
     last = rows[-1]
-    cursor = cursors.encode_position(last["position"], last["id"]) if by_position else cursors.encode(last["id"])
-    return {"items": rows, "next_cursor": cursor}
+    cursor = cursors.encode_position(last.position, last.id) if by_position else cursors.encode(last.id)
+    return {"items": with_details(rows), "next_cursor": cursor}
 
 
 def summary(*, room_id: int, caller: Identity) -> dict:
@@ -186,23 +215,29 @@ def summary(*, room_id: int, caller: Identity) -> dict:
     return {"total": sum(result.values()), **result}
 
 
-def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> Row:
+def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> dict:
     """Change a task. Every write is a compare-and-set on its version: with ``if_match`` (the
     versions the caller accepts) any other version is refused (412); without it, a concurrent
     change is re-read and the write retried."""
     membership.require_member(room_id, caller)
     if "user_id" in fields:
         _check_assignee(room_id, fields["user_id"], caller)
+    label_ids: list[int] | None = fields.get("label_ids")
+    columns = {name: value for name, value in fields.items() if name != "label_ids"}
     for _ in range(UPDATE_ATTEMPTS):
         revisions.lock(room_id)
-        task = _find(room_id, task_id)
+        task = find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             db.session.rollback()
             raise Stale(STALE)
-        if all(getattr(task, name) == value for name, value in fields.items()):
+        # the new set of labels, when it is not the one the task carries
+        relabel = None if label_ids is None or sorted(label_ids) == labels.carried(task_id) else label_ids
+        if relabel is None and all(getattr(task, name) == value for name, value in columns.items()):
             db.session.rollback()  # nothing to change: the version stays
-            return task
-        new = {name: fields.get(name, getattr(task, name)) for name in EDITABLE}
+            return with_details_one(task)
+        if relabel is not None:
+            labels.check_ids(room_id, relabel)
+        new = {name: columns.get(name, getattr(task, name)) for name in EDITABLE}
         # A task that changes status goes to the end of its new column.
         moved = new["status"] != task.status
         new_position = positions.end_of_column(room_id, new["status"]) if moved else task.position
@@ -219,9 +254,11 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             },
         ).one_or_none()
         if written is not None:
+            if relabel is not None:
+                labels.replace(task_id, relabel)
             revisions.bump(room_id)
             db.session.commit()
-            return written
+            return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
         if if_match is not None:
             raise Stale(STALE)
@@ -237,7 +274,7 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
         statement = statement.where(Task.version.in_(sorted(if_match)))
     if not cast(CursorResult, db.session.execute(statement)).rowcount:  # typed Result; a DELETE's is a cursor's
         db.session.rollback()
-        _find(room_id, task_id)  # 404 if it is not there at all
+        find(room_id, task_id)  # 404 if it is not there at all
         raise Stale(STALE)
     revisions.bump(room_id)
     db.session.commit()
@@ -247,16 +284,17 @@ def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
     revisions.lock(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
+    labels.delete_room(room_id)
     revisions.forget(room_id)
     db.session.commit()
 
 
-def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> Row:
+def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match: frozenset[int] | None) -> dict:
     """Put a task into column ``fields['status']`` (its own by default) right after task
     ``fields['after_id']``, or first when that is None; a move to where it is changes nothing."""
     membership.require_member(room_id, caller)
     revisions.lock(room_id)  # the column's order is read and written by one writer at a time
-    task = _find(room_id, task_id)
+    task = find(room_id, task_id)
     if if_match is not None and task.version not in if_match:
         db.session.rollback()
         raise Stale(STALE)
@@ -265,12 +303,12 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
     position = positions.place_after(room_id, status, task, after)
     if position is None:
         db.session.rollback()  # already there: the version stays
-        return task
+        return with_details_one(task)
     values = {"task": task_id, "room": room_id, "read_version": task.version, "now": utcnow()}
     moved = db.session.execute(_MOVE, {**values, "new_status": status, "new_position": position}).one()
     revisions.bump(room_id)
     db.session.commit()
-    return moved
+    return with_details_one(moved)
 
 
 def _task_to_follow(room_id: int, task_id: int, status: str, after_id: int | None) -> Row | None:
@@ -284,3 +322,41 @@ def _task_to_follow(room_id: int, task_id: int, status: str, after_id: int | Non
         db.session.rollback()
         raise Invalid("after_id", "Must be another task of this room, in the column the task moves to.")
     return after
+
+
+def assigned_page(*, user_id: int, room_ids: list[int], query: dict) -> dict:
+    """A page of the tasks assigned to ``user_id`` in ``room_ids``: by due time (none last), then
+    id; or in creation order."""
+    statement = select(*_COLUMNS).where(Task.user_id == user_id, Task.room_id.in_(room_ids))
+    if "status" in query:
+        statement = statement.where(Task.status == query["status"])
+    if "due_after" in query:  # a task with no due time matches neither bound
+        statement = statement.where(Task.due_at >= query["due_after"])
+    if "due_before" in query:
+        statement = statement.where(Task.due_at < query["due_before"])
+    by_due = query["sort"] == "due"
+    if by_due:
+        statement = statement.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+        if query.get("cursor"):
+            due_at, last_id = cursors.decode_due(query["cursor"])
+            if due_at is None:
+                statement = statement.where(Task.due_at.is_(None), Task.id > last_id)
+            else:
+                statement = statement.where(
+                    or_(Task.due_at > due_at, and_(Task.due_at == due_at, Task.id > last_id), Task.due_at.is_(None))
+                )
+    else:
+        statement = statement.order_by(Task.id)
+        if query.get("cursor"):
+            statement = statement.where(Task.id > cursors.decode(query["cursor"]))
+    limit = query["limit"]
+    rows = db.session.execute(statement.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more:
+        return {"items": with_details(rows), "next_cursor": None}
+    last = rows[-1]
+    return {
+        "items": with_details(rows),
+        "next_cursor": cursors.encode_due(last.due_at, last.id) if by_due else cursors.encode(last.id),
+    }

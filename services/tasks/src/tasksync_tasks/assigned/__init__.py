@@ -1,0 +1,1 @@
+"""The caller's own tasks, across every room they belong to."""

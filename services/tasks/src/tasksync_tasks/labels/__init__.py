@@ -1,0 +1,1 @@
+"""A room's labels, and which tasks carry them."""
