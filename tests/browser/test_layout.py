@@ -32,9 +32,15 @@ def test_columns_stack_on_a_phone(person, api):
     assert pending["width"] <= PHONE["width"]
     assert no_sideways_scroll(page)
 
-    # The controls stay usable: the status of a task can be changed on a phone.
-    alice.task("Short").get_by_label("Status").select_option("pending")
+    # The controls stay usable: a task opens, fits, and its status changes on a phone.
+    panel = alice.open_task("Short")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    panel.get_by_label("Status").select_option("pending")
+    panel.get_by_role("button", name="Save").click()
     expect(alice.column("Pending").get_by_role("article", name="Short")).to_be_visible()
+    alice.add_task("Added on a phone", column="Completed")
+    assert no_sideways_scroll(page)
 
     page.goto("/#/rooms")
     expect(page.get_by_role("link", name=room["name"])).to_be_visible()
