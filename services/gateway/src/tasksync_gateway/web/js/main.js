@@ -167,9 +167,11 @@ window.addEventListener('storage', (event) => {
 	if (event.key === SESSION_KEY) session.sync();
 });
 
-initTheme($(document, 'theme'));
+initTheme($(document, 'theme-switch'));
 applyLanguage(document);
 route();
+// The header and the view show once they are what the signed-in person sees: nothing moves then.
+document.documentElement.dataset.booted = '';
 // The client's own files, cached for when the network is gone (never API answers: see sw.js).
 navigator.serviceWorker?.register('/sw.js').catch(() => {});
 session.restore().catch((failure) => {

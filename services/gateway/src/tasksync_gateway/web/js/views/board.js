@@ -302,7 +302,6 @@ export function createBoard(ctx, el, { roomId, query }) {
 			empty.hidden = shownColumns[status].length > 0;
 			setText(empty, filtering() ? 'board.column.emptyFiltered' : 'board.column.empty');
 		}
-		columns.toggleAttribute('data-loading', !tasks.loaded);
 		if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
 		const summary = $(el, 'filter-shown');
 		summary.hidden = !filtering();

@@ -28,6 +28,7 @@ export function createRoomView(ctx, route) {
 	const renameForm = $(el, 'rename-form');
 	let copiedTimer = null;
 	let left = false;
+	let loadFailed = false;
 
 	/** Any failure of a room-wide action: gone rooms send the person back to the list. */
 	function fail(failure, where = roomError, doing = '') {
@@ -225,6 +226,8 @@ export function createRoomView(ctx, route) {
 		board.render(what);
 		if (what === 'members' || what === 'labels') panel.renderMembers();
 		if (what === 'all' || what === 'tasks') showTask();
+		// Shown whole once the room and its tasks are in (or failed): no part moves as they arrive.
+		el.toggleAttribute('data-loading', !loadFailed && !(openRoom.room && tasks.loaded));
 	}
 
 	const boardCtx = {
@@ -274,6 +277,8 @@ export function createRoomView(ctx, route) {
 		.catch((failure) => {
 			if (failure.status === 404) roomGone();
 			else {
+				loadFailed = true;
+				render('all');
 				showMessage(roomError, describeError(failure));
 				tasksPoller.start();
 				membersPoller.start();
