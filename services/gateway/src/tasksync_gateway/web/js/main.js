@@ -88,8 +88,9 @@ function route() {
 	routedHash = location.hash;
 	if (session.signedIn && view?.accepts?.(current)) {
 		view.update(current);
-		showMessage(flashStatus, pending.flash);
-		showMessage(flashAlert, pending.alert);
+		// Only new messages: moving within a view (a panel opening) leaves what it says alone.
+		if (pending.flash) showMessage(flashStatus, pending.flash);
+		if (pending.alert) showMessage(flashAlert, pending.alert);
 		pending = { flash: null, alert: null };
 		return;
 	}
