@@ -31,8 +31,10 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 	const labelForm = $(dialog, 'label-form');
 	const checklistList = $(dialog, 'checklist');
 	let editing = null;
+	/** The labels chosen in the panel: kept apart from the checkboxes, which labels arriving remake. */
+	let chosen = new Set();
 
-	function fillLabels(checked) {
+	function fillLabels() {
 		const choices = $(dialog, 'label-choices');
 		const labels = openRoom.labels ?? [];
 		$(dialog, 'label-field').hidden = openRoom.labels === null || !('label_ids' in (editing ?? {}));
@@ -44,7 +46,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 				box.type = 'checkbox';
 				box.name = 'label_ids';
 				box.value = String(label.id);
-				box.checked = checked.includes(label.id);
+				box.checked = chosen.has(label.id);
 				const swatch = document.createElement('span');
 				swatch.className = 'label-swatch';
 				swatch.style.setProperty('--label', label.color);
@@ -96,7 +98,8 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		elements.due_at.value = localInput(task.due_at);
 		$(dialog, 'priority-field').hidden = !('priority' in task);
 		elements.priority.value = PRIORITIES.includes(task.priority) ? task.priority : 'none';
-		fillLabels(task.label_ids ?? []);
+		chosen = new Set(task.label_ids ?? []);
+		fillLabels();
 		fillChecklist(task);
 	}
 
@@ -119,8 +122,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 			changed.priority = elements.priority.value;
 		}
 		if ('label_ids' in editing && openRoom.labels !== null) {
-			const chosen = [...form.querySelectorAll('input[name="label_ids"]:checked')].map((box) => Number(box.value));
-			if (!sameSet(chosen, editing.label_ids ?? [])) changed.label_ids = chosen;
+			if (!sameSet([...chosen], editing.label_ids ?? [])) changed.label_ids = [...chosen];
 		}
 		return changed;
 	}
@@ -211,6 +213,10 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 			}
 		});
 	});
+	delegate(form, 'change', 'input[name="label_ids"]', (event, box) => {
+		if (box.checked) chosen.add(Number(box.value));
+		else chosen.delete(Number(box.value));
+	});
 	const itemOf = (element) => Number(element.closest('[data-item-id]').dataset.itemId);
 	delegate(checklistList, 'change', '[data-checklist-done]', (event, box) => {
 		const itemId = itemOf(box);
@@ -233,10 +239,10 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 			const invalid = validate(labelForm, ['label_name']);
 			showMessage(error, invalid);
 			if (invalid) return;
-			const chosen = [...form.querySelectorAll('input[name="label_ids"]:checked')].map((box) => Number(box.value));
 			try {
 				const label = await openRoom.createLabel(labelForm.elements.label_name.value.trim(), labelForm.elements.color.value);
-				fillLabels([...chosen, label.id]);
+				chosen.add(label.id);
+				fillLabels();
 				labelForm.elements.label_name.value = '';
 				labelForm.elements.color.value = LABEL_COLORS[(openRoom.labels?.length ?? 0) % LABEL_COLORS.length];
 				ctx.announce({ key: 'label.created', params: { name: label.name } });
@@ -279,8 +285,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		renderMembers() {
 			if (!editing) return;
 			fillMemberOptions(form.elements.user_id, openRoom.members, { keep: Number(form.elements.user_id.value) });
-			const chosen = [...form.querySelectorAll('input[name="label_ids"]:checked')].map((box) => Number(box.value));
-			fillLabels(chosen);
+			fillLabels();
 		},
 		close,
 	};
