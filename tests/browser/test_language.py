@@ -73,6 +73,13 @@ def test_language_switch_is_immediate_and_kept(person, api):
     expect(page.get_by_role("button", name="Вийти")).to_be_visible()
     task = alice.task("Полити розсаду")
     expect(task).to_contain_text(f"Виконавець: {alice.username}")
+    task.get_by_role("link").click()
+    panel = page.get_by_role("dialog", name="Редагування завдання")
+    expect(panel.get_by_label("Назва")).to_have_value("Полити розсаду")
+    expect(panel.get_by_role("button", name="Видалити завдання")).to_be_visible()
+    assert leftovers(page, "en") == []
+    panel.get_by_role("button", name="Закрити").click()
+    expect(panel).to_be_hidden()
     expect(page.locator("[data-member-list]")).to_contain_text("(ви)")
     assert leftovers(page, "en") == []
     expect(page.get_by_text(re.compile(r"\d+ завдання|\d+ завдань")).first).to_be_visible()
