@@ -213,3 +213,18 @@ def test_filters_are_in_the_url_and_a_shared_link_applies_them(person, api, new_
     page.get_by_role("button", name="Скинути фільтри").click()
     expect(page.get_by_role("article")).to_have_count(3)
     expect(page).to_have_url(re.compile(r"#/rooms/\d+$"))
+
+
+def test_a_due_date_ages_on_an_open_board(person, api):
+    alice = person("alice")
+    page = alice.page
+    room = api.create_room(alice.token, "Clock")
+    task = api.add_task(alice.token, room["id"], title="Soon")
+    planning = Planning()
+    planning.plan(task["id"], due_at=iso(timedelta(minutes=30)))
+    planning.install(page)
+    page.clock.install()
+    page.goto(f"/#/rooms/{room['id']}")
+    expect(alice.task("Soon")).to_contain_text(re.compile(r"Due in (29|30) minutes"))
+    page.clock.fast_forward("45:00")
+    expect(alice.task("Soon")).to_contain_text("Overdue, due 15 minutes ago", timeout=5_000)

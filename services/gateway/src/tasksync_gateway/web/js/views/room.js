@@ -15,6 +15,7 @@ import { createTaskPanel } from './task-panel.js';
 const TASKS_MS = 3000;
 const MEMBERS_MS = 15000;
 const COPIED_MS = 4000;
+const CLOCK_MS = 60000;
 
 export function createRoomView(ctx, route) {
 	const { roomId } = route;
@@ -266,6 +267,8 @@ export function createRoomView(ctx, route) {
 	const sources = [openRoom, tasks, moves];
 	for (const source of sources) source.addEventListener('change', onChange);
 	const tasksPoller = new Poller(syncTasks, TASKS_MS);
+	// Due dates read relative to now ("in 5 minutes", "overdue"): they age without any change.
+	const clock = setInterval(() => board.render('tasks'), CLOCK_MS);
 	const membersPoller = new Poller(refreshRoom, MEMBERS_MS);
 
 	openRoom
@@ -305,6 +308,7 @@ export function createRoomView(ctx, route) {
 			tasksPoller.stop();
 			membersPoller.stop();
 			clearTimeout(copiedTimer);
+			clearInterval(clock);
 			for (const source of sources) source.removeEventListener('change', onChange);
 			wantedTask = null;
 			panel.close();
