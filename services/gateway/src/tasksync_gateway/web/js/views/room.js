@@ -257,9 +257,9 @@ export function createRoomView(ctx, route) {
 	function panelClosed(task) {
 		if (wantedTask === null) return;
 		wantedTask = null;
-		// Back to the board entry the card was opened from, else to the board in its place.
-		if (openedFromBoard) history.back();
-		else ctx.navigate(withQuery(roomHash(roomId), board.filterQuery()), { replace: true });
+		// Back to the board: a new history entry after the card's own (so Back opens it again, as
+		// history.back() would race a card opened at once), or in place of a link that opened it.
+		ctx.navigate(withQuery(roomHash(roomId), board.filterQuery()), { replace: !openedFromBoard });
 		openedFromBoard = false;
 		if (task) board.focusTask(task.id, tasks.get(task.id)?.status ?? task.status);
 	}
