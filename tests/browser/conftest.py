@@ -86,6 +86,9 @@ def new_context(browser: Browser, stack):
 
     def make(**options) -> BrowserContext:
         options.setdefault("locale", "en-US")
+        # The client's service worker is tested on its own (test_installable.py); elsewhere it
+        # would answer the page's file requests beside Playwright's routes.
+        options.setdefault("service_workers", "block")
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=stack.url, **options)
         context.set_default_timeout(10_000)
@@ -95,6 +98,9 @@ def new_context(browser: Browser, stack):
 
     yield make
     for context in contexts:
+        # A route handler still running when its page closes would fail the test for nothing.
+        for page in context.pages:
+            page.unroute_all(behavior="ignoreErrors")
         context.close()
     assert not problems.errors, problems.errors
 

@@ -36,7 +36,7 @@ def test_a_stale_status_change_is_refused_and_the_fresh_task_shown(person, api):
     # Hold back this page's refresh so that it still shows version 1 when someone else saves.
     page.route(LIST, lambda route: route.fulfill(status=304))
     api.change_task(alice.token, room["id"], task["id"], title="Paint the fence green", status="completed")
-    alice.task("Paint the fence").get_by_label("Status").select_option("in progress")
+    alice.task("Paint the fence").get_by_role("link").press("Shift+ArrowRight")
 
     expect(page.get_by_role("alert")).to_have_text(
         "Someone else changed “Paint the fence green” in the meantime, so your change was not saved. "
@@ -54,9 +54,8 @@ def test_a_deleted_task_being_edited_is_said(person, api):
     room = api.create_room(alice.token, "Vanishing")
     task = api.add_task(alice.token, room["id"], title="Soon gone")
     page.goto(f"/#/rooms/{room['id']}")
-    alice.task("Soon gone").get_by_role("button", name="Edit").click()
+    dialog = alice.open_task("Soon gone")
     api.expect(204, "DELETE", f"/rooms/{room['id']}/tasks/{task['id']}", alice.token)
-    dialog = page.get_by_role("dialog", name="Edit task")
     dialog.get_by_label("Title", exact=True).fill("Too late")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog.get_by_role("alert")).to_have_text("That task no longer exists: someone deleted it.")
@@ -67,11 +66,11 @@ def test_empty_title_is_said_at_the_form(person, api):
     room = api.create_room(alice.token, "Forms")
     page = alice.page
     page.goto(f"/#/rooms/{room['id']}")
-    form = page.locator("[data-add-form]")
-    form.get_by_label("Title", exact=True).fill("   ")
-    form.get_by_role("button", name="Add task").click()
-    expect(form.get_by_role("alert")).to_have_text("Please check: Title — required")
-    expect(form.get_by_label("Title", exact=True)).to_be_focused()
+    column = alice.column("In progress")
+    column.get_by_label("Add a task to In progress").fill("   ")
+    column.get_by_role("button", name="Add").click()
+    expect(column.get_by_role("alert")).to_have_text("Please check: Title — required")
+    expect(column.get_by_label("Add a task to In progress")).to_be_focused()
 
 
 def test_two_hundred_tasks_stay_quick(person, api):
@@ -160,3 +159,26 @@ def test_copy_code_without_clipboard_access_still_confirms(person, api):
     status = page.locator("[data-copy-status]")
     expect(status).to_have_text(re.compile(r"^(Copied|Copying is not available here\..*)$"))
     assert page.evaluate("getSelection().toString()") == room["code"]
+
+
+def test_without_the_planning_api_none_of_it_shows(person, api):
+    """A server with the base contract only: no planning filters, fields, chips or ordering."""
+    alice = person("alice")
+    page = alice.page
+    room = api.create_room(alice.token, "Plain")
+    api.add_task(alice.token, room["id"], title="Plain task")
+    page.goto(f"/#/rooms/{room['id']}")
+    card = alice.task("Plain task")
+    expect(card).to_contain_text(f"Assigned to {alice.username}")
+    for hidden in (".label-chip", "[data-task-priority]", "[data-task-due]", "[data-task-checklist]"):
+        expect(card.locator(hidden)).to_be_hidden()
+    filters = page.get_by_role("search")
+    for name in ("Label", "Priority", "Due"):
+        expect(filters.get_by_label(name, exact=True)).to_be_hidden()
+    card.get_by_role("link").press("Shift+ArrowUp")
+    expect(page.locator("[data-announcer]")).to_contain_text("only their column can change")
+    panel = alice.open_task("Plain task")
+    for name in ("Due", "Priority"):
+        expect(panel.get_by_label(name, exact=True)).to_be_hidden()
+    expect(panel.get_by_role("group", name="Labels")).to_be_hidden()
+    expect(panel.get_by_role("region", name="Checklist")).to_be_hidden()

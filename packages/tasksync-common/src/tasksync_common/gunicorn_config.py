@@ -2,6 +2,8 @@
 
 import os
 
+from gunicorn.workers.base import Worker
+
 from tasksync_common import gunicorn_errors
 from tasksync_common.logs import LOGGING
 
@@ -19,6 +21,23 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or (1 if _service == "gateway" a
 worker_class = "gevent" if _service == "gateway" else "gthread"
 # Open connections per gevent worker; beyond it the worker stops accepting until one closes.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS") or 4096)
+
+
+def post_request(worker: Worker, req: object, environ: dict, resp: object) -> None:
+    """Let every other connection of a gevent worker have its turn before this one reads its next
+    request. A greenlet gives way only when it would block, so a keep-alive client whose next
+    request is already waiting (a fast or pipelining one) was served again and again while the
+    others, and new connections, waited (tests/test_keepalive_fairness.py). The wait is a timer,
+    not sleep(0): sleep(0) resumes before the loop polls for I/O. Measured on a CPU-bound page,
+    2 workers, 32 connections, one noisy day: p99 869 ms and 1.09 s without it, 296 and 322 ms
+    with it; thread workers 423 and 495 ms.
+    """
+    if worker.cfg.worker_class_str == "gevent":  # the class running (GUNICORN_CMD_ARGS may differ)
+        import gevent  # type: ignore[import-untyped]  # gevent ships no type information
+
+        gevent.sleep(0.000_001)
+
+
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)  # gthread only
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 10)
