@@ -234,9 +234,9 @@ export class Api {
 		return this.data('POST', `/rooms/${roomId}/labels`, { body: { name, color } });
 	}
 
-	/** Every task assigned to the caller, in every room of theirs, following next_cursor. */
+	/** Every task assigned to the caller, in every room of theirs, soonest due first. */
 	async myTasks() {
-		const path = `/users/me/tasks?limit=${PAGE_SIZE}`;
+		const path = `/users/me/tasks?sort=due&limit=${PAGE_SIZE}`;
 		const items = [];
 		let cursor = null;
 		do {

@@ -1,9 +1,7 @@
 // The planning fields of a task in words and colours: due dates relative to now, the week's
-// bounds, priorities, and a text colour that reads on any label colour.
+// bounds, and a text colour that reads on any label colour.
 
 import { language } from './i18n.js';
-
-export const PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'];
 
 const DAY_MS = 86_400_000;
 

@@ -166,7 +166,6 @@ export default {
 	'task.quickAdd.submit': 'Add',
 	'task.panel.close': 'Close',
 	'task.movedTo': '“{title}” moved to {status}, place {position} of {count}.',
-	'task.orderUnavailable': 'This server keeps tasks in the order they were added: only their column can change.',
 	'task.due': 'Due {when}',
 	'task.due.overdue': 'Overdue, due {when}',
 	'task.checklist.heading': 'Checklist',

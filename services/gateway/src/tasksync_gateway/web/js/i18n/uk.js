@@ -177,7 +177,6 @@ export default {
 	'task.quickAdd.submit': 'Додати',
 	'task.panel.close': 'Закрити',
 	'task.movedTo': 'Завдання «{title}» тепер у колонці «{status}», місце {position} з {count}.',
-	'task.orderUnavailable': 'Цей сервер зберігає завдання в порядку додавання: змінити можна лише колонку.',
 	'task.due': 'Термін: {when}',
 	'task.due.overdue': 'Прострочено, термін: {when}',
 	'task.checklist.heading': 'Список пунктів',

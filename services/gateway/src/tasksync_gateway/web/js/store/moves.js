@@ -1,6 +1,6 @@
 // Moving tasks on the board: a move shows at once and is sent after the previous move of the same
 // task. Dispatches "change" with what "tasks" when the tasks as shown change. A move names a column
-// and the task it goes after (null: first); a server without `move` takes the column only.
+// and the task it goes after (null: first).
 
 import { STATUSES, columnOrder } from './tasks.js';
 import { Store } from './store.js';
@@ -33,13 +33,12 @@ export class MovesStore extends Store {
 		const columns = Object.fromEntries(
 			STATUSES.map((status) => [status, columnOrder(visible.filter((task) => task.status === status && !moving.has(task.id)))]),
 		);
-		const ordered = this.tasks.canMove;
 		for (const [taskId, { status, afterId }] of this.pending) {
 			const task = visible.find((known) => known.id === taskId);
 			const column = columns[status];
 			if (!task || !column) continue;
-			const after = ordered && afterId !== null ? column.findIndex((known) => known.id === afterId) : -1;
-			if (ordered && afterId === null) column.unshift(task);
+			const after = afterId === null ? -1 : column.findIndex((known) => known.id === afterId);
+			if (afterId === null) column.unshift(task);
 			else if (after === -1) column.push(task);
 			else column.splice(after + 1, 0, task);
 		}
@@ -75,9 +74,7 @@ export class MovesStore extends Store {
 		};
 		const task = this.tasks.get(taskId);
 		try {
-			let saved = task;
-			if (task && this.tasks.canMove) saved = await this.tasks.move(taskId, place, task.version);
-			else if (task && task.status !== place.status) saved = await this.tasks.save(taskId, { status: place.status }, task.version);
+			const saved = task ? await this.tasks.move(taskId, place, task.version) : null;
 			settle();
 			return saved;
 		} catch (error) {

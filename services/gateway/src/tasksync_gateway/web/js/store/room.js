@@ -22,8 +22,8 @@ export class OpenRoomStore extends Store {
 		this.id = null;
 		this.room = null;
 		this.members = [];
-		/** The room's labels; null when the server has no labels (docs/api.md, "Labels"). */
-		this.labels = null;
+		/** The room's labels (docs/api.md, "Labels"). */
+		this.labels = [];
 		this.tasks.clear();
 		this.moves.clear();
 	}
@@ -46,8 +46,7 @@ export class OpenRoomStore extends Store {
 		const [room, members, labels] = await Promise.all([
 			this.api.room(roomId),
 			this.api.members(roomId),
-			// Labels are an addition a server may not have: without them the board shows none.
-			this.api.labels(roomId).catch(() => null),
+			this.api.labels(roomId),
 		]);
 		if (roomId !== this.id) return;
 		this.room = room;
@@ -94,13 +93,13 @@ export class OpenRoomStore extends Store {
 
 	async createLabel(name, color) {
 		const label = await this.api.createLabel(this.id, name, color);
-		this.labels = [...(this.labels ?? []), label];
+		this.labels = [...this.labels, label];
 		this.emit('labels');
 		return label;
 	}
 
 	label(labelId) {
-		return this.labels?.find((label) => label.id === labelId) ?? null;
+		return this.labels.find((label) => label.id === labelId) ?? null;
 	}
 
 	memberName(userId) {

@@ -1,15 +1,14 @@
 // The tasks of the open room, reloaded only when their ETag changed. A write holds back the poll,
-// whose answer could predate it. Dispatches "change" with what "tasks". A server with the planning
-// fields (docs/api.md) gives tasks a `position`; only then are tasks ordered and moved by `move`.
+// whose answer could predate it. Dispatches "change" with what "tasks". Each column is in the
+// order of the tasks' `position` (docs/api.md, "Planning fields on tasks"), changed by `move`.
 
 import { ApiError } from '../api.js';
 import { Store } from './store.js';
 
 export const STATUSES = ['pending', 'in progress', 'completed'];
 
-/** Tasks of one column in the board's order: by position, then id (else as listed: creation). */
+/** Tasks of one column in the board's order: by position, then id. */
 export function columnOrder(tasks) {
-	if (!tasks.every((task) => typeof task.position === 'number')) return tasks;
 	return [...tasks].sort((a, b) => a.position - b.position || a.id - b.id);
 }
 
@@ -46,11 +45,6 @@ export class TasksStore extends Store {
 		this.loaded = true;
 		this.emit('tasks');
 		return true;
-	}
-
-	/** Whether the server orders tasks and moves them with `move` (its tasks have a position). */
-	get canMove() {
-		return this.items.length > 0 && this.items.every((task) => typeof task.position === 'number');
 	}
 
 	get(taskId) {

@@ -5,7 +5,7 @@
 import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { language, setText, showMessage, t, translate } from '../i18n.js';
-import { PRIORITIES, absoluteTime, dueGroup, isOverdue, readableOn, relativeTime } from '../planning.js';
+import { absoluteTime, dueGroup, isOverdue, readableOn, relativeTime } from '../planning.js';
 import { routeHref, taskHash } from '../router.js';
 import { STATUSES } from '../store/tasks.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
@@ -68,8 +68,8 @@ export function createBoard(ctx, el, { roomId, query }) {
 
 	function matches(task) {
 		if (filters.assignee && task.user_id !== Number(filters.assignee)) return false;
-		if (filters.label && !(task.label_ids ?? []).includes(Number(filters.label))) return false;
-		if (filters.priority && (task.priority ?? 'none') !== filters.priority) return false;
+		if (filters.label && !task.label_ids.includes(Number(filters.label))) return false;
+		if (filters.priority && task.priority !== filters.priority) return false;
 		if (filters.due === 'overdue' && !isOverdue(task)) return false;
 		if (filters.due === 'week' && !['today', 'week'].includes(dueGroup(task))) return false;
 		const text = filters.q.trim().toLocaleLowerCase();
@@ -118,7 +118,7 @@ export function createBoard(ctx, el, { roomId, query }) {
 		const column = shownColumns[task.status] ?? [];
 		const at = column.findIndex((known) => known.id === task.id);
 		const params = { title: task.title, status: { key: `status.${task.status}` } };
-		if (tasks.canMove && at !== -1) {
+		if (at !== -1) {
 			ctx.announce({ key: 'task.movedTo', params: { ...params, position: at + 1, count: column.length } });
 		} else {
 			ctx.announce({ key: 'task.moved', params });
@@ -144,7 +144,6 @@ export function createBoard(ctx, el, { roomId, query }) {
 		const shift = { ArrowUp: -1, ArrowDown: 1 }[event.key];
 		if (!shift) return;
 		event.preventDefault();
-		if (!tasks.canMove) return ctx.announce({ key: 'task.orderUnavailable' });
 		const wanted = at + shift;
 		if (at === -1 || wanted < 0 || wanted > column.length) return undefined;
 		return move(task, status, wanted === 0 ? null : column[wanted - 1].id);
@@ -189,7 +188,6 @@ export function createBoard(ctx, el, { roomId, query }) {
 			event.dataTransfer.dropEffect = 'move';
 			clearMarks();
 			column.classList.add('drop-target');
-			if (!tasks.canMove) return;
 			const { before } = dropPlace(column, event.clientY);
 			if (before) before.classList.add('drop-before');
 			else column.classList.add('drop-end');
@@ -242,7 +240,7 @@ export function createBoard(ctx, el, { roomId, query }) {
 	}
 
 	function fillLabels(list, task) {
-		const labels = (task.label_ids ?? []).map((id) => openRoom.label(id)).filter(Boolean);
+		const labels = task.label_ids.map((id) => openRoom.label(id)).filter(Boolean);
 		list.hidden = labels.length === 0;
 		list.replaceChildren(...labels.map(labelChip));
 	}
@@ -252,14 +250,13 @@ export function createBoard(ctx, el, { roomId, query }) {
 		const name = openRoom.memberName(task.user_id);
 		setText($(card, 'task-assignee'), 'task.assignee', { name: name ?? { key: 'task.formerMember' } });
 		const priority = $(card, 'task-priority');
-		const level = PRIORITIES.includes(task.priority) ? task.priority : 'none';
-		priority.hidden = level === 'none';
-		priority.dataset.priority = level;
-		setText($(priority, 'priority-text'), `priority.${level}.card`);
+		priority.hidden = task.priority === 'none';
+		priority.dataset.priority = task.priority;
+		setText($(priority, 'priority-text'), `priority.${task.priority}.card`);
 		fillDue($(card, 'task-due'), task);
 		fillLabels($(card, 'task-labels'), task);
 		const checklist = $(card, 'task-checklist');
-		const items = task.checklist ?? [];
+		const items = task.checklist;
 		checklist.hidden = items.length === 0;
 		const done = items.filter((item) => item.done).length;
 		$(checklist, 'checklist-count').textContent = `${done}/${items.length}`;
@@ -311,14 +308,11 @@ export function createBoard(ctx, el, { roomId, query }) {
 	function renderFilterOptions() {
 		membersRevision += 1;
 		fillMemberOptions(controls.assignee, openRoom.members, { first: new Option(t('board.filter.everyone'), '') });
-		const labels = openRoom.labels ?? [];
+		const { labels } = openRoom;
 		const labelOptions = labels.map((label) => new Option(label.name, String(label.id)));
 		controls.label.replaceChildren(new Option(t('board.filter.anyLabel'), ''), ...labelOptions);
-		// Filters the server cannot answer are not offered: no labels, no planning fields.
-		const planning = openRoom.labels !== null || tasks.items.some((task) => 'priority' in task);
+		// A room with no labels has nothing to filter by label.
 		$(el, 'filter-label-field').hidden = labels.length === 0 && !filters.label;
-		$(el, 'filter-priority-field').hidden = !planning && !filters.priority;
-		$(el, 'filter-due-field').hidden = !planning && !filters.due;
 		showFilters();
 	}
 

@@ -1,33 +1,18 @@
 // "My tasks": the tasks assigned to the signed-in person across their rooms, not yet completed,
-// grouped by when they are due. From GET /users/me/tasks, or, on a server without it, from each
-// room's task list.
+// grouped by when they are due (GET /users/me/tasks).
 
 import { $, fromTemplate } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage } from '../i18n.js';
-import { PRIORITIES, absoluteTime, dueGroup, relativeTime } from '../planning.js';
+import { absoluteTime, dueGroup, relativeTime } from '../planning.js';
 import { Poller } from '../poller.js';
 import { routeHref, taskHash } from '../router.js';
 
 const GROUPS = ['overdue', 'today', 'week', 'later', 'none'];
 const REFRESH_MS = 15000;
 
-/** The caller's tasks: the planning route where the server has it, else room by room. */
-async function loadMyTasks(api, userId, rooms) {
-	try {
-		return await api.myTasks();
-	} catch (failure) {
-		if (failure.status !== 404 && failure.status !== 405) throw failure;
-	}
-	const lists = await Promise.all(rooms.map((room) => api.tasks(room.id)));
-	return lists.flatMap((list) => list.items).filter((task) => task.user_id === userId);
-}
-
-/** Sooner first; tasks with no due date keep the order they came in. */
-const byDue = (a, b) => (a.due_at && b.due_at ? new Date(a.due_at) - new Date(b.due_at) : 0) || a.id - b.id;
-
 export function createMyTasksView(ctx) {
-	const { api, session } = ctx;
+	const { api } = ctx;
 	const el = fromTemplate('tpl-my-tasks');
 	const heading = $(el, 'heading');
 	const error = $(el, 'my-error');
@@ -37,11 +22,9 @@ export function createMyTasksView(ctx) {
 
 	async function load() {
 		try {
-			const rooms = await api.rooms();
+			const [rooms, mine] = await Promise.all([api.rooms(), api.myTasks()]);
 			roomNames = new Map(rooms.map((room) => [room.id, room.name]));
-			items = (await loadMyTasks(api, session.user?.id, rooms)).filter(
-				(task) => task.status !== 'completed' && roomNames.has(task.room_id),
-			);
+			items = mine.filter((task) => task.status !== 'completed');
 			showMessage(error, null);
 			render();
 		} catch (failure) {
@@ -57,10 +40,9 @@ export function createMyTasksView(ctx) {
 		$(li, 'my-task-room').textContent = roomNames.get(task.room_id) ?? '';
 		setText($(li, 'my-task-status'), `status.${task.status}`);
 		const priority = $(li, 'my-task-priority');
-		const level = PRIORITIES.includes(task.priority) ? task.priority : 'none';
-		priority.hidden = level === 'none';
-		priority.dataset.priority = level;
-		setText(priority, `priority.${level}.card`);
+		priority.hidden = task.priority === 'none';
+		priority.dataset.priority = task.priority;
+		setText(priority, `priority.${task.priority}.card`);
 		const due = $(li, 'my-task-due');
 		due.hidden = !task.due_at;
 		if (task.due_at) {
@@ -77,7 +59,7 @@ export function createMyTasksView(ctx) {
 		if (items === null) return;
 		$(el, 'my-empty').hidden = items.length > 0;
 		const sections = GROUPS.map((group) => {
-			const tasks = items.filter((task) => dueGroup(task) === group).sort(byDue);
+			const tasks = items.filter((task) => dueGroup(task) === group); // the server's order: by due time
 			if (tasks.length === 0) return null;
 			const section = fromTemplate('tpl-my-group');
 			const id = `my-group-${group}`;

@@ -1,13 +1,11 @@
 // One task in a modal panel, opened by its URL: every field editable, its checklist, deleting it.
 // An edit is made to the version the panel showed; if someone else changed the task since, the
-// server refuses (412) and the fresh task is shown. Planning fields (due date, priority, labels,
-// checklist) appear only when the server gives them.
+// server refuses (412) and the fresh task is shown.
 
 import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage, t } from '../i18n.js';
-import { PRIORITIES } from '../planning.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { fillMemberOptions } from './member-options.js';
 
@@ -36,10 +34,8 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 
 	function fillLabels() {
 		const choices = $(dialog, 'label-choices');
-		const labels = openRoom.labels ?? [];
-		$(dialog, 'label-field').hidden = openRoom.labels === null || !('label_ids' in (editing ?? {}));
 		choices.replaceChildren(
-			...labels.map((label) => {
+			...openRoom.labels.map((label) => {
 				const option = document.createElement('label');
 				option.className = 'label-choice';
 				const box = document.createElement('input');
@@ -57,8 +53,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 	}
 
 	function fillChecklist(task) {
-		const items = task.checklist ?? [];
-		$(dialog, 'checklist-section').hidden = !('checklist' in task);
+		const items = task.checklist;
 		const done = items.filter((item) => item.done).length;
 		setText($(dialog, 'checklist-progress'), 'task.checklist.progress', { done, count: items.length });
 		checklistList.replaceChildren(
@@ -94,11 +89,9 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		elements.description.value = task.description ?? '';
 		fillMemberOptions(elements.user_id, openRoom.members, { keep: task.user_id });
 		elements.status.value = task.status;
-		$(dialog, 'due-field').hidden = !('due_at' in task);
 		elements.due_at.value = localInput(task.due_at);
-		$(dialog, 'priority-field').hidden = !('priority' in task);
-		elements.priority.value = PRIORITIES.includes(task.priority) ? task.priority : 'none';
-		chosen = new Set(task.label_ids ?? []);
+		elements.priority.value = task.priority;
+		chosen = new Set(task.label_ids);
 		fillLabels();
 		fillChecklist(task);
 	}
@@ -114,16 +107,10 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		};
 		const before = { ...editing, description: editing.description ?? '' };
 		const changed = Object.fromEntries(Object.entries(wanted).filter(([field, value]) => value !== before[field]));
-		if ('due_at' in editing) {
-			const due = elements.due_at.value ? new Date(elements.due_at.value).toISOString() : null;
-			if (localInput(due) !== localInput(editing.due_at)) changed.due_at = due;
-		}
-		if ('priority' in editing && elements.priority.value !== (editing.priority ?? 'none')) {
-			changed.priority = elements.priority.value;
-		}
-		if ('label_ids' in editing && openRoom.labels !== null) {
-			if (!sameSet([...chosen], editing.label_ids ?? [])) changed.label_ids = [...chosen];
-		}
+		const due = elements.due_at.value ? new Date(elements.due_at.value).toISOString() : null;
+		if (localInput(due) !== localInput(editing.due_at)) changed.due_at = due;
+		if (elements.priority.value !== editing.priority) changed.priority = elements.priority.value;
+		if (!sameSet([...chosen], editing.label_ids)) changed.label_ids = [...chosen];
 		return changed;
 	}
 
@@ -224,7 +211,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 	});
 	delegate(checklistList, 'click', '[data-checklist-remove]', async (event, button) => {
 		const itemId = itemOf(button);
-		const text = editing?.checklist?.find((item) => item.id === itemId)?.text ?? '';
+		const text = editing?.checklist.find((item) => item.id === itemId)?.text ?? '';
 		const removed = await checklistChange((task) => tasks.removeChecklistItem(task.id, itemId, task.version));
 		if (removed) {
 			checklistForm.elements.text.focus();
@@ -244,7 +231,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 				chosen.add(label.id);
 				fillLabels();
 				labelForm.elements.label_name.value = '';
-				labelForm.elements.color.value = LABEL_COLORS[(openRoom.labels?.length ?? 0) % LABEL_COLORS.length];
+				labelForm.elements.color.value = LABEL_COLORS[openRoom.labels.length % LABEL_COLORS.length];
 				ctx.announce({ key: 'label.created', params: { name: label.name } });
 			} catch (failure) {
 				showMessage(error, describeError(failure, 'label'));
@@ -273,7 +260,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 			fill(task);
 			clearInvalid(form);
 			showMessage(error, null);
-			labelForm.elements.color.value = LABEL_COLORS[(openRoom.labels?.length ?? 0) % LABEL_COLORS.length];
+			labelForm.elements.color.value = LABEL_COLORS[openRoom.labels.length % LABEL_COLORS.length];
 			if (!dialog.open) dialog.showModal();
 			form.elements.title.focus();
 		},
