@@ -159,26 +159,3 @@ def test_copy_code_without_clipboard_access_still_confirms(person, api):
     status = page.locator("[data-copy-status]")
     expect(status).to_have_text(re.compile(r"^(Copied|Copying is not available here\..*)$"))
     assert page.evaluate("getSelection().toString()") == room["code"]
-
-
-def test_without_the_planning_api_none_of_it_shows(person, api):
-    """A server with the base contract only: no planning filters, fields, chips or ordering."""
-    alice = person("alice")
-    page = alice.page
-    room = api.create_room(alice.token, "Plain")
-    api.add_task(alice.token, room["id"], title="Plain task")
-    page.goto(f"/#/rooms/{room['id']}")
-    card = alice.task("Plain task")
-    expect(card).to_contain_text(f"Assigned to {alice.username}")
-    for hidden in (".label-chip", "[data-task-priority]", "[data-task-due]", "[data-task-checklist]"):
-        expect(card.locator(hidden)).to_be_hidden()
-    filters = page.get_by_role("search")
-    for name in ("Label", "Priority", "Due"):
-        expect(filters.get_by_label(name, exact=True)).to_be_hidden()
-    card.get_by_role("link").press("Shift+ArrowUp")
-    expect(page.locator("[data-announcer]")).to_contain_text("only their column can change")
-    panel = alice.open_task("Plain task")
-    for name in ("Due", "Priority"):
-        expect(panel.get_by_label(name, exact=True)).to_be_hidden()
-    expect(panel.get_by_role("group", name="Labels")).to_be_hidden()
-    expect(panel.get_by_role("region", name="Checklist")).to_be_hidden()

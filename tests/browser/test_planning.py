@@ -1,7 +1,6 @@
 """Planning on the board: due dates, priorities, labels and checklists on cards and in the task
 panel, ordered moves, filters kept in the URL; in both languages and colour schemes, and on a phone.
-
-The planning API is not served by the stack yet: tests/browser/planning.py stands in for it."""
+Everything is set up through the real API and saved by it."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from tests.browser.people import serious_violations
-from tests.browser.planning import Planning
 
 PHONE = {"width": 390, "height": 844}
 
@@ -21,27 +19,31 @@ def iso(delta: timedelta) -> str:
 
 
 def planned_room(alice, api):
-    """A room of three tasks with planning fields; returns (room, tasks by title, stand-in)."""
+    """A room of three tasks with planning fields; returns (room, tasks by title, labels by name)."""
     room = api.create_room(alice.token, "Planned")
+    labels = {name: api.add_label(alice.token, room["id"], name, color) for name, color in LABELS}
+    yesterday = iso(timedelta(days=-1))
     tasks = {
-        title: api.add_task(alice.token, room["id"], title=title, status=status)
-        for title, status in [("Poster", "pending"), ("Late report", "pending"), ("Old news", "completed")]
-    }
-    planning = Planning(
-        labels=[
-            {"id": 1, "room_id": room["id"], "name": "Design", "color": "#facc15", "created_at": iso(timedelta())},
-            {"id": 2, "room_id": room["id"], "name": "Bug", "color": "#1d4ed0", "created_at": iso(timedelta())},
+        title: api.add_task(alice.token, room["id"], title=title, **fields)
+        for title, fields in [
+            (
+                "Poster",
+                {
+                    "due_at": iso(timedelta(days=2)),
+                    "priority": "high",
+                    "label_ids": [labels["Design"]["id"], labels["Bug"]["id"]],
+                },
+            ),
+            ("Late report", {"due_at": yesterday}),
+            ("Old news", {"status": "completed", "due_at": yesterday}),
         ]
-    )
-    checklist = [{"id": n, "text": f"Step {n}", "done": n <= 2} for n in range(1, 6)]
-    planning.next_item = 6
-    planning.plan(
-        tasks["Poster"]["id"], due_at=iso(timedelta(days=2)), priority="high", label_ids=[1, 2], checklist=checklist
-    )
-    planning.plan(tasks["Late report"]["id"], due_at=iso(timedelta(days=-1)))
-    planning.plan(tasks["Old news"]["id"], due_at=iso(timedelta(days=-1)))
-    planning.install(alice.page)
-    return room, tasks, planning
+    }
+    steps = [(f"Step {n}", n <= 2) for n in range(1, 6)]
+    tasks["Poster"] = api.add_checklist(alice.token, room["id"], tasks["Poster"]["id"], steps)
+    return room, tasks, labels
+
+
+LABELS = [("Design", "#facc15"), ("Bug", "#1d4ed0")]
 
 
 def test_cards_show_planning_in_both_languages_and_schemes(person, api):
@@ -101,7 +103,7 @@ def test_label_text_reads_on_any_colour(person):
 def test_the_task_panel_edits_planning_fields_and_the_checklist(person, api):
     alice = person("alice")
     page = alice.page
-    room, tasks, planning = planned_room(alice, api)
+    room, tasks, _ = planned_room(alice, api)
     page.goto(f"/#/rooms/{room['id']}")
 
     panel = alice.open_task("Poster")
@@ -120,7 +122,8 @@ def test_the_task_panel_edits_planning_fields_and_the_checklist(person, api):
     panel.get_by_role("button", name="Remove “Step 1” from the checklist").click()
     expect(panel.get_by_role("checkbox", name="Step 1")).to_have_count(0)
     expect(page.locator("[data-announcer]")).to_have_text("Item “Step 1” removed from the checklist.")
-    checklist = planning.tasks[tasks["Poster"]["id"]]["checklist"]
+    poster_path = f"/rooms/{room['id']}/tasks/{tasks['Poster']['id']}"
+    checklist = api.expect(200, "GET", poster_path, alice.token)["checklist"]
     assert [(item["text"], item["done"]) for item in checklist] == [
         ("Step 2", True),
         ("Step 3", True),
@@ -143,6 +146,13 @@ def test_the_task_panel_edits_planning_fields_and_the_checklist(person, api):
     expect(poster).to_contain_text("Urgent")
     expect(poster.locator("time")).to_be_hidden()
     expect(poster.get_by_text("2/5")).to_be_visible()
+    saved = api.expect(200, "GET", poster_path, alice.token)
+    labels = {
+        label["name"]: label["id"]
+        for label in api.expect(200, "GET", f"/rooms/{room['id']}/labels", alice.token)["items"]
+    }
+    assert sorted(saved["label_ids"]) == sorted([labels["Design"], labels["Docs"]])
+    assert (saved["priority"], saved["due_at"]) == ("urgent", None)
 
 
 def test_moves_take_a_place_by_drag_and_by_keyboard(person, api):
@@ -151,7 +161,6 @@ def test_moves_take_a_place_by_drag_and_by_keyboard(person, api):
     room = api.create_room(alice.token, "Ordered")
     for title in ("First", "Second", "Third"):
         api.add_task(alice.token, room["id"], title=title)
-    planning = Planning().install(page)
     page.goto(f"/#/rooms/{room['id']}")
     pending = alice.column("Pending").get_by_role("article")
     expect(pending).to_have_text([re.compile(r"^\s*First"), re.compile(r"^\s*Second"), re.compile(r"^\s*Third")])
@@ -162,18 +171,22 @@ def test_moves_take_a_place_by_drag_and_by_keyboard(person, api):
         alice.task("First"), target_position={"x": first["width"] / 2, "y": 4}
     )
     expect(pending).to_have_text([re.compile(r"^\s*Third"), re.compile(r"^\s*First"), re.compile(r"^\s*Second")])
-    assert planning.moves[-1] == {"status": "pending", "after_id": None}
+    announcer = page.locator("[data-announcer]")
+    expect(announcer).to_have_text("“Third” moved to Pending, place 1 of 3.")  # said once saved
+    assert api.column(alice.token, room["id"], "pending") == ["Third", "First", "Second"]
 
     # Shift+Down: one place down, announced with the place.
     alice.task("Third").get_by_role("link").press("Shift+ArrowDown")
     expect(pending).to_have_text([re.compile(r"^\s*First"), re.compile(r"^\s*Third"), re.compile(r"^\s*Second")])
-    expect(page.locator("[data-announcer]")).to_have_text("“Third” moved to Pending, place 2 of 3.")
+    expect(announcer).to_have_text("“Third” moved to Pending, place 2 of 3.")
     expect(alice.task("Third").get_by_role("link")).to_be_focused()
+    assert api.column(alice.token, room["id"], "pending") == ["First", "Third", "Second"]
 
     # Across columns by dragging onto the other column: after its last card.
     alice.task("Second").get_by_role("heading").drag_to(alice.column("Completed"))
     expect(alice.column("Completed").get_by_role("article", name="Second")).to_be_visible()
-    assert planning.moves[-1] == {"status": "completed", "after_id": None}
+    expect(announcer).to_have_text("“Second” moved to Completed, place 1 of 1.")
+    assert api.column(alice.token, room["id"], "completed") == ["Second"]
     page.reload()
     expect(pending).to_have_text([re.compile(r"^\s*First"), re.compile(r"^\s*Third")])
 
@@ -181,7 +194,7 @@ def test_moves_take_a_place_by_drag_and_by_keyboard(person, api):
 def test_filters_are_in_the_url_and_a_shared_link_applies_them(person, api, new_context):
     alice = person("alice")
     page = alice.page
-    room, _, _ = planned_room(alice, api)
+    room, _, labels = planned_room(alice, api)
     page.goto(f"/#/rooms/{room['id']}")
     expect(page.get_by_role("article")).to_have_count(3)
 
@@ -197,7 +210,7 @@ def test_filters_are_in_the_url_and_a_shared_link_applies_them(person, api, new_
     expect(page.get_by_role("article")).to_have_count(1)
     expect(page.get_by_text("Showing 1 of 3 tasks")).to_be_visible()
     shared = page.url
-    assert "label=1" in shared and "priority=high" in shared and "q=post" in shared
+    assert f"label={labels['Design']['id']}" in shared and "priority=high" in shared and "q=post" in shared
 
     # The link opens filtered, in Ukrainian as well; opening a card and closing it keeps them.
     page.goto("/#/rooms")
@@ -219,10 +232,7 @@ def test_a_due_date_ages_on_an_open_board(person, api):
     alice = person("alice")
     page = alice.page
     room = api.create_room(alice.token, "Clock")
-    task = api.add_task(alice.token, room["id"], title="Soon")
-    planning = Planning()
-    planning.plan(task["id"], due_at=iso(timedelta(minutes=30)))
-    planning.install(page)
+    api.add_task(alice.token, room["id"], title="Soon", due_at=iso(timedelta(minutes=30)))
     page.clock.install()
     page.goto(f"/#/rooms/{room['id']}")
     expect(alice.task("Soon")).to_contain_text(re.compile(r"Due in (29|30) minutes"))

@@ -1,7 +1,5 @@
-"""Pictures of the board for the documentation: English and Ukrainian, dark, and on a phone.
-
-The planning fields (due dates, priorities, labels, checklists) come from the stand-in of
-tests/browser/planning.py until the stack serves them."""
+"""Pictures of the board for the documentation: English and Ukrainian, dark, and on a phone, with
+due dates, priorities, labels and checklists set through the API."""
 
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.planning import Planning
 from tests.browser.test_planning import iso
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -21,33 +18,32 @@ def test_board_screenshots(person, api):
     bob = api.sign_up(f"{alice.username}_taras")
     room = api.create_room(alice.token, "Website launch")
     api.join(bob["token"], room["code"])
-    labels = [("Copy", "#facc15"), ("Design", "#6b21a8"), ("Ops", "#0e7490")]
-    planning = Planning(
-        labels=[
-            {"id": n, "room_id": room["id"], "name": name, "color": color, "created_at": iso(timedelta())}
-            for n, (name, color) in enumerate(labels, start=1)
-        ]
+    copy, design, ops = (
+        api.add_label(alice.token, room["id"], name, color)["id"]
+        for name, color in [("Copy", "#facc15"), ("Design", "#6b21a8"), ("Ops", "#0e7490")]
     )
     tasks = [
-        ("Write the announcement", "pending", alice.user_id, {"due_at": iso(timedelta(days=2)), "label_ids": [1]}),
+        ("Write the announcement", "pending", alice.user_id, {"due_at": iso(timedelta(days=2)), "label_ids": [copy]}),
         (
             "Check the translations",
             "pending",
             bob["user"]["id"],
             {"due_at": iso(timedelta(days=-1)), "priority": "high"},
         ),
-        ("Update the pricing page", "in progress", bob["user"]["id"], {"priority": "urgent", "label_ids": [1, 2]}),
+        (
+            "Update the pricing page",
+            "in progress",
+            bob["user"]["id"],
+            {"priority": "urgent", "label_ids": [copy, design]},
+        ),
         ("Pick the launch date", "completed", alice.user_id, {}),
-        ("Set up the domain", "completed", bob["user"]["id"], {"label_ids": [3]}),
+        ("Set up the domain", "completed", bob["user"]["id"], {"label_ids": [ops]}),
     ]
     for title, status, user_id, planned in tasks:
-        task = api.add_task(alice.token, room["id"], title=title, status=status, user_id=user_id)
-        planning.plan(task["id"], **planned)
+        task = api.add_task(alice.token, room["id"], title=title, status=status, user_id=user_id, **planned)
         if title == "Update the pricing page":
             steps = ["Plans", "Prices", "FAQ", "Review", "Publish"]
-            checklist = [{"id": n, "text": text, "done": n <= 2} for n, text in enumerate(steps, start=1)]
-            planning.plan(task["id"], checklist=checklist)
-    planning.install(alice.page)
+            api.add_checklist(alice.token, room["id"], task["id"], [(text, n < 2) for n, text in enumerate(steps)])
 
     page = alice.page
     page.goto(f"/#/rooms/{room['id']}")
