@@ -238,3 +238,40 @@ def test_a_due_date_ages_on_an_open_board(person, api):
     expect(alice.task("Soon")).to_contain_text(re.compile(r"Due in (29|30) minutes"))
     page.clock.fast_forward("45:00")
     expect(alice.task("Soon")).to_contain_text("Overdue, due 15 minutes ago", timeout=5_000)
+
+
+def test_planning_changes_by_others_show_on_an_open_board(person, api):
+    """Labels, checklists and moves count in the room's revision: the board's next poll brings them,
+    a label made or renamed since the board opened included."""
+    alice = person("alice")
+    bob = api.sign_up(f"{alice.username}_bob")
+    page = alice.page
+    room, tasks, labels = planned_room(alice, api)
+    api.join(bob["token"], room["code"])
+    page.goto(f"/#/rooms/{room['id']}")
+    poster = alice.task("Poster")
+    expect(poster.get_by_text("2/5")).to_be_visible()
+    live = 5_000
+
+    late = tasks["Late report"]
+    ops = api.add_label(bob["token"], room["id"], "Ops", "#0e7490")
+    api.change_task(bob["token"], room["id"], late["id"], label_ids=[ops["id"]])
+    expect(alice.task("Late report").locator(".label-chip")).to_have_text(["Ops"], timeout=live)
+    expect(page.get_by_role("search").get_by_label("Label", exact=True).locator("option")).to_have_count(4)
+
+    label_path = f"/rooms/{room['id']}/labels/{labels['Design']['id']}"
+    api.expect(200, "PATCH", label_path, bob["token"], json={"name": "Art"})
+    expect(poster.locator(".label-chip")).to_have_text(["Art", "Bug"], timeout=live)
+
+    item = tasks["Poster"]["checklist"][2]
+    item_path = f"/rooms/{room['id']}/tasks/{tasks['Poster']['id']}/checklist/{item['id']}"
+    api.expect(200, "PATCH", item_path, bob["token"], json={"done": True})
+    expect(poster.get_by_text("3/5")).to_be_visible(timeout=live)
+
+    move_path = f"/rooms/{room['id']}/tasks/{late['id']}/move"
+    api.expect(200, "POST", move_path, bob["token"], json={"after_id": None})
+    pending = alice.column("Pending").get_by_role("article")
+    expect(pending).to_have_text([re.compile(r"^\s*Late report"), re.compile(r"^\s*Poster")], timeout=live)
+
+    api.expect(204, "DELETE", f"/rooms/{room['id']}/labels/{ops['id']}", bob["token"])
+    expect(alice.task("Late report").locator(".label-chip")).to_have_count(0, timeout=live)

@@ -56,6 +56,18 @@ export class OpenRoomStore extends Store {
 		this.emit('members');
 	}
 
+	/**
+	 * Reloads the labels. Their changes count in the room's revision, so the task list's ETag
+	 * changing is the cue: a task may carry a label made, or renamed, since they were loaded.
+	 */
+	async refreshLabels() {
+		const roomId = this.id;
+		const labels = await this.api.labels(roomId);
+		if (roomId !== this.id || JSON.stringify(labels) === JSON.stringify(this.labels)) return;
+		this.labels = labels;
+		this.emit('labels');
+	}
+
 	set(room) {
 		this.room = room;
 		this.emit('room');

@@ -58,7 +58,7 @@ export function createRoomView(ctx, route) {
 	async function syncTasks() {
 		try {
 			if (!openRoom.room) await openRoom.refresh();
-			await tasks.refresh();
+			if (await tasks.refresh()) await openRoom.refreshLabels();
 			board.showSync(null);
 		} catch (failure) {
 			if (failure.status === 404) return roomGone();
