@@ -275,3 +275,23 @@ def test_planning_changes_by_others_show_on_an_open_board(person, api):
 
     api.expect(204, "DELETE", f"/rooms/{room['id']}/labels/{ops['id']}", bob["token"])
     expect(alice.task("Late report").locator(".label-chip")).to_have_count(0, timeout=live)
+
+
+def test_a_label_deleted_while_chosen_in_the_panel(person, api):
+    """The server refuses a label deleted meanwhile (422 on label_ids): the panel says so, stops
+    offering it, and the next save keeps the rest of the edit."""
+    alice = person("alice")
+    page = alice.page
+    room, tasks, labels = planned_room(alice, api)
+    page.goto(f"/#/rooms/{room['id']}")
+    panel = alice.open_task("Late report")
+    panel.get_by_role("checkbox", name="Bug").check()
+    panel.get_by_label("Priority").select_option("low")
+    api.expect(204, "DELETE", f"/rooms/{room['id']}/labels/{labels['Bug']['id']}", alice.token)
+    panel.get_by_role("button", name="Save").click()
+    expect(panel.get_by_role("alert")).to_contain_text("Labels")
+    expect(panel.get_by_role("checkbox", name="Bug")).to_have_count(0)
+    panel.get_by_role("button", name="Save").click()
+    expect(panel).to_be_hidden()
+    saved = api.expect(200, "GET", f"/rooms/{room['id']}/tasks/{tasks['Late report']['id']}", alice.token)
+    assert (saved["priority"], saved["label_ids"]) == ("low", [])

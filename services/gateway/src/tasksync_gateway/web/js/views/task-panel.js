@@ -147,8 +147,20 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		} catch (failure) {
 			markInvalid(form, failure);
 			failed(failure);
+			if (failure.errors?.some((item) => item.field === 'label_ids')) await forgetGoneLabels();
 		}
 		return undefined;
+	}
+
+	/** A label chosen here was deleted meanwhile (422 on label_ids): it is no longer offered. */
+	async function forgetGoneLabels() {
+		try {
+			await openRoom.refreshLabels();
+		} catch {
+			return;
+		}
+		chosen = new Set([...chosen].filter((id) => openRoom.label(id)));
+		fillLabels();
 	}
 
 	$(dialog, 'task-delete').addEventListener('click', async () => {
