@@ -28,6 +28,17 @@ export default [
     rules: { ...js.configs.recommended.rules, ...bugRules },
   },
   {
+    // The service worker: a classic script with the worker's globals.
+    ...js.configs.recommended,
+    files: ["services/gateway/src/tasksync_gateway/web/sw.js"],
+    languageOptions: {
+      ecmaVersion: 2024,
+      sourceType: "script",
+      globals: globals.serviceworker,
+    },
+    rules: { ...js.configs.recommended.rules, ...bugRules },
+  },
+  {
     // The docs page loads Swagger UI's bundle and then this file as classic scripts.
     ...js.configs.recommended,
     files: ["services/gateway/src/tasksync_gateway/docs/**/*.js"],

@@ -86,6 +86,9 @@ def new_context(browser: Browser, stack):
 
     def make(**options) -> BrowserContext:
         options.setdefault("locale", "en-US")
+        # The client's service worker is tested on its own (test_installable.py); elsewhere it
+        # would answer the page's file requests beside Playwright's routes.
+        options.setdefault("service_workers", "block")
         options.setdefault("viewport", {"width": 1280, "height": 900})
         context = browser.new_context(base_url=stack.url, **options)
         context.set_default_timeout(10_000)
@@ -95,6 +98,9 @@ def new_context(browser: Browser, stack):
 
     yield make
     for context in contexts:
+        # A route handler still running when its page closes would fail the test for nothing.
+        for page in context.pages:
+            page.unroute_all(behavior="ignoreErrors")
         context.close()
     assert not problems.errors, problems.errors
 
@@ -186,5 +192,25 @@ def api(stack):
 
         def change_task(self, token, room_id, task_id, **fields):
             return self.expect(200, "PATCH", f"/rooms/{room_id}/tasks/{task_id}", token, json=fields)
+
+        def add_label(self, token, room_id, name, color):
+            return self.expect(201, "POST", f"/rooms/{room_id}/labels", token, json={"name": name, "color": color})
+
+        def add_checklist(self, token, room_id, task_id, items):
+            """Adds checklist items, given as (text, done); returns the task as it is after."""
+            path = f"/rooms/{room_id}/tasks/{task_id}/checklist"
+            task = None
+            for text, _ in items:
+                task = self.expect(201, "POST", path, token, json={"text": text})
+            for item, (_, done) in zip(task["checklist"], items, strict=True):
+                if done:
+                    task = self.expect(200, "PATCH", f"{path}/{item['id']}", token, json={"done": True})
+            return task
+
+        def column(self, token, room_id, status):
+            """The titles of a column's tasks in the board's order."""
+            query = {"status": status, "sort": "position", "limit": 200}
+            items = self.expect(200, "GET", f"/rooms/{room_id}/tasks", token, params=query)["items"]
+            return [task["title"] for task in items]
 
     return Api()

@@ -63,15 +63,27 @@ class Person:
         page.get_by_role("button", name="Join room", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
-    def add_task(self, title: str, description: str = "", assignee: str | None = None) -> None:
+    def add_task(self, title: str, description: str = "", assignee: str | None = None, column: str = "Pending") -> None:
+        """Adds a task at the foot of a column; a description or assignee is then set in its panel."""
         page = self.page
-        form = page.locator("[data-add-form]")
-        form.get_by_label("Title", exact=True).fill(title)
-        form.get_by_label("Description", exact=True).fill(description)
-        if assignee:
-            form.get_by_label("Assignee", exact=True).select_option(label=assignee)
-        form.get_by_role("button", name="Add task", exact=True).click()
+        page.get_by_label(f"Add a task to {column}", exact=True).fill(title)
+        page.get_by_label(f"Add a task to {column}", exact=True).press("Enter")
         expect(self.task(title)).to_be_visible()
+        if description or assignee:
+            panel = self.open_task(title)
+            if description:
+                panel.get_by_label("Description", exact=True).fill(description)
+            if assignee:
+                panel.get_by_label("Assignee", exact=True).select_option(label=assignee)
+            panel.get_by_role("button", name="Save", exact=True).click()
+            expect(panel).to_be_hidden()
+
+    def open_task(self, title: str):
+        """Opens a task's panel from its card; returns the panel."""
+        self.task(title).get_by_role("link", name=title, exact=True).click()
+        panel = self.page.get_by_role("dialog", name="Edit task")
+        expect(panel).to_be_visible()
+        return panel
 
     def column(self, name: str):
         return self.page.get_by_role("region", name=name, exact=True)
@@ -81,7 +93,7 @@ class Person:
 
     @property
     def room_id(self) -> int:
-        return int(self.page.url.rsplit("/", 1)[-1])
+        return int(self.page.url.split("#/rooms/", 1)[1].split("/")[0].split("?")[0])
 
 
 def serious_violations(page: Page) -> list[str]:

@@ -38,21 +38,24 @@ def test_two_people_plan_a_room_together(person):
     expect(bob.task("Draft the agenda")).to_contain_text(f"Assigned to {bob.username}")
     expect(bob.column("Pending").get_by_role("article")).to_have_count(2, timeout=LIVE)
 
-    # Alice edits it; Bob sees the new title.
-    alice.task("Draft the agenda").get_by_role("button", name="Edit").click()
-    dialog = a.get_by_role("dialog", name="Edit task")
+    # Alice edits it in its panel, which has a URL of its own; Bob sees the new title.
+    dialog = alice.open_task("Draft the agenda")
+    expect(a).to_have_url(re.compile(r"#/rooms/\d+/tasks/\d+$"))
+    expect(dialog.get_by_label("Description", exact=True)).to_have_value("Two pages at most")
     dialog.get_by_label("Title", exact=True).fill("Draft the final agenda")
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
-    expect(alice.task("Draft the final agenda")).to_contain_text("Two pages at most")
+    expect(a).to_have_url(re.compile(r"#/rooms/\d+$"))
+    expect(alice.task("Draft the final agenda").get_by_role("link")).to_be_focused()
     expect(bob.task("Draft the final agenda")).to_be_visible(timeout=LIVE)
 
-    # Bob moves it from the keyboard with its Status control.
-    status = bob.task("Draft the final agenda").get_by_label("Status")
-    status.focus()
-    b.keyboard.press("ArrowDown")
+    # Bob moves it from the keyboard: Shift+Right on its card.
+    card = bob.task("Draft the final agenda").get_by_role("link")
+    card.focus()
+    b.keyboard.press("Shift+ArrowRight")
     expect(bob.column("In progress").get_by_role("article", name="Draft the final agenda")).to_be_visible()
-    expect(b.locator("[data-announcer]")).to_have_text("“Draft the final agenda” moved to In progress.")
+    expect(b.locator("[data-announcer]")).to_contain_text("“Draft the final agenda” moved to In progress")
+    expect(card).to_be_focused()
     expect(alice.column("In progress").get_by_role("article", name="Draft the final agenda")).to_be_visible(
         timeout=LIVE
     )
@@ -77,9 +80,10 @@ def test_two_people_plan_a_room_together(person):
     expect(a.get_by_role("article")).to_have_count(2)
 
     # Two stale writers: Alice edits while Bob changes the same task; Alice is told, not overwritten.
-    alice.task("Book the venue").get_by_role("button", name="Edit").click()
+    alice.open_task("Book the venue")
     dialog.get_by_label("Title", exact=True).fill("Book the big venue")
-    bob.task("Book the venue").get_by_label("Status").select_option("pending")
+    bob.task("Book the venue").get_by_role("link").press("Shift+ArrowLeft")
+    bob.task("Book the venue").get_by_role("link").press("Shift+ArrowLeft")
     expect(bob.column("Pending").get_by_role("article", name="Book the venue")).to_be_visible()
     dialog.get_by_role("button", name="Save").click()
     expect(dialog.get_by_role("alert")).to_contain_text("Someone else changed this task")
@@ -91,8 +95,8 @@ def test_two_people_plan_a_room_together(person):
     expect(alice.column("Pending").get_by_role("article", name="Book the big venue")).to_be_visible()
     expect(bob.column("Pending").get_by_role("article", name="Book the big venue")).to_be_visible(timeout=LIVE)
 
-    # Bob deletes a task, after confirming; it disappears from Alice's board.
-    bob.task("Book the big venue").get_by_role("button", name="Delete").click()
+    # Bob deletes a task from its panel, after confirming; it disappears from Alice's board.
+    bob.open_task("Book the big venue").get_by_role("button", name="Delete task").click()
     confirm = b.get_by_role("dialog", name="Delete this task?")
     confirm.get_by_role("button", name="Delete").click()
     expect(bob.task("Book the big venue")).to_have_count(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 PHONE = {"width": 360, "height": 740}
@@ -32,9 +33,15 @@ def test_columns_stack_on_a_phone(person, api):
     assert pending["width"] <= PHONE["width"]
     assert no_sideways_scroll(page)
 
-    # The controls stay usable: the status of a task can be changed on a phone.
-    alice.task("Short").get_by_label("Status").select_option("pending")
+    # The controls stay usable: a task opens, fits, and its status changes on a phone.
+    panel = alice.open_task("Short")
+    box = panel.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    panel.get_by_label("Status").select_option("pending")
+    panel.get_by_role("button", name="Save").click()
     expect(alice.column("Pending").get_by_role("article", name="Short")).to_be_visible()
+    alice.add_task("Added on a phone", column="Completed")
+    assert no_sideways_scroll(page)
 
     page.goto("/#/rooms")
     expect(page.get_by_role("link", name=room["name"])).to_be_visible()
@@ -66,3 +73,52 @@ def test_dark_scheme_follows_the_system(person):
 
     assert luminance(background("light")) > 200
     assert luminance(background("dark")) < 50
+
+
+def test_the_chosen_scheme_is_kept_over_the_systems(person):
+    someone = person("someone", via=None, color_scheme="light")
+    page = someone.open("/").page
+    body = "getComputedStyle(document.body).backgroundColor"
+    light, dark = "rgb(244, 245, 248)", "rgb(15, 17, 21)"
+    assert page.evaluate(body) == light
+    page.get_by_label("Colours").select_option("dark")
+    assert page.evaluate(body) == dark
+    page.reload()
+    expect(page.get_by_label("Colours")).to_have_value("dark")
+    assert page.evaluate(body) == dark
+    page.get_by_label("Language").select_option("uk")
+    page.get_by_label("Кольори").select_option("system")
+    assert page.evaluate(body) == light
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate(body) == dark
+    page.get_by_label("Кольори").select_option("light")
+    page.reload()
+    assert page.evaluate(body) == light
+
+
+# Sums the layout shifts not caused by input from the page's very start (PerformanceObserver).
+LAYOUT_SHIFTS = """
+window.layoutShift = 0;
+new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value;
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_a_board_loads_without_layout_shift(person, api, viewport):
+    alice = person("alice", viewport=viewport)
+    page = alice.page
+    room = api.create_room(alice.token, "Steady")
+    for index in range(12):
+        api.add_task(
+            alice.token, room["id"], title=f"Task {index}", status=["pending", "in progress", "completed"][index % 3]
+        )
+    page.add_init_script(LAYOUT_SHIFTS)
+    page.goto(f"/#/rooms/{room['id']}")
+    page.reload()
+    expect(alice.task("Task 11")).to_be_visible()
+    expect(page.locator("[data-member-name]")).to_have_text(alice.username)
+    page.wait_for_timeout(500)
+    shift = page.evaluate("window.layoutShift")
+    assert shift < 0.1, shift

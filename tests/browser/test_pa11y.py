@@ -1,5 +1,6 @@
 """pa11y, with its HTML_CodeSniffer and axe runners (the npm package, in Debian's Chromium), finds no
-error on the sign-in page, the rooms list and a board with tasks, in English and in Ukrainian.
+error on the sign-in page, the rooms list and a board with tasks (light and dark), in English and in
+Ukrainian.
 
 HTML_CodeSniffer checks what axe does not (empty headings in closed dialogs, links that look like
 in-page anchors, inputs without a type), so it runs beside the axe audit of test_accessibility.py.
@@ -84,6 +85,18 @@ def test_pa11y_finds_no_errors(stack, api):
                 "url": f"{stack.url}/#/rooms/{room['id']}",
                 "storage": {"tasksync.language": language, "tasksync.session": json.dumps(alice)},
                 "ready": [shown, "[data-task]", "[data-member-name]"],
+            }
+        )
+        pages.append(
+            {
+                "name": f"board with tasks, dark ({language})",
+                "url": f"{stack.url}/#/rooms/{room['id']}",
+                "storage": {
+                    "tasksync.language": language,
+                    "tasksync.session": json.dumps(alice),
+                    "tasksync.theme": "dark",
+                },
+                "ready": [f'{shown}[data-theme="dark"]', "[data-task]", "[data-member-name]"],
             }
         )
     found = run_pa11y(pages)

@@ -1,37 +1,66 @@
-"""Pictures of the board in English and in Ukrainian, for the documentation."""
+"""Pictures of the board for the documentation: English and Ukrainian, dark, and on a phone, with
+due dates, priorities, labels and checklists set through the API."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
+
+from tests.browser.test_planning import iso
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_board_screenshots(person, api):
-    alice = person("olena", viewport={"width": 1280, "height": 900})
+    alice = person("olena", viewport={"width": 1280, "height": 900}, color_scheme="light")
     bob = api.sign_up(f"{alice.username}_taras")
     room = api.create_room(alice.token, "Website launch")
     api.join(bob["token"], room["code"])
+    copy, design, ops = (
+        api.add_label(alice.token, room["id"], name, color)["id"]
+        for name, color in [("Copy", "#facc15"), ("Design", "#6b21a8"), ("Ops", "#0e7490")]
+    )
     tasks = [
-        ("Write the announcement", "Two paragraphs and a picture.", "pending", alice.user_id),
-        ("Check the translations", "", "pending", bob["user"]["id"]),
-        ("Update the pricing page", "New plans from January.", "in progress", bob["user"]["id"]),
-        ("Pick the launch date", "", "completed", alice.user_id),
-        ("Set up the domain", "", "completed", bob["user"]["id"]),
+        ("Write the announcement", "pending", alice.user_id, {"due_at": iso(timedelta(days=2)), "label_ids": [copy]}),
+        (
+            "Check the translations",
+            "pending",
+            bob["user"]["id"],
+            {"due_at": iso(timedelta(days=-1)), "priority": "high"},
+        ),
+        (
+            "Update the pricing page",
+            "in progress",
+            bob["user"]["id"],
+            {"priority": "urgent", "label_ids": [copy, design]},
+        ),
+        ("Pick the launch date", "completed", alice.user_id, {}),
+        ("Set up the domain", "completed", bob["user"]["id"], {"label_ids": [ops]}),
     ]
-    for title, description, status, user_id in tasks:
-        api.add_task(alice.token, room["id"], title=title, description=description, status=status, user_id=user_id)
+    for title, status, user_id, planned in tasks:
+        task = api.add_task(alice.token, room["id"], title=title, status=status, user_id=user_id, **planned)
+        if title == "Update the pricing page":
+            steps = ["Plans", "Prices", "FAQ", "Review", "Publish"]
+            api.add_checklist(alice.token, room["id"], task["id"], [(text, n < 2) for n, text in enumerate(steps)])
 
     page = alice.page
     page.goto(f"/#/rooms/{room['id']}")
     expect(alice.task("Set up the domain")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "board-en.png", full_page=True)
-
-    page.get_by_label("Language").select_option(label="Українська")
-    expect(page.get_by_role("region", name="У роботі")).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "board-uk.png", full_page=True)
-    assert (SCREENSHOTS / "board-en.png").stat().st_size > 10_000
-    assert (SCREENSHOTS / "board-uk.png").stat().st_size > 10_000
+    shots = {
+        "board-en.png": lambda: None,
+        "board-uk.png": lambda: page.get_by_label("Language").select_option(label="Українська"),
+        "board-dark.png": lambda: page.get_by_label("Кольори").select_option("dark"),
+        "board-phone.png": lambda: (
+            page.get_by_label("Мова").select_option(label="English"),
+            page.set_viewport_size({"width": 390, "height": 844}),
+        ),
+    }
+    for name, prepare in shots.items():
+        prepare()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Website launch")
+        page.wait_for_timeout(100)
+        page.screenshot(path=SCREENSHOTS / name, full_page=name != "board-phone.png")
+        assert (SCREENSHOTS / name).stat().st_size > 10_000

@@ -81,7 +81,9 @@ def test_hsts_only_over_https(client):
         assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize(("path", "file"), [("/", "index.html"), ("/assets/js/main.js", "js/main.js")])
+@pytest.mark.parametrize(
+    ("path", "file"), [("/", "index.html"), ("/assets/js/main.js", "js/main.js"), ("/sw.js", "sw.js")]
+)
 @pytest.mark.parametrize("coding", ["gzip", "br"])
 def test_web_client_files_are_compressed_and_a_revisit_is_304(client, path, file, coding):
     import brotli
@@ -114,6 +116,15 @@ def test_web_client_files_are_sent_as_they_are_to_who_takes_no_coding(client):
 def test_api_answers_are_not_compressed_here(client):
     response = client.get("/api/v1/rooms", headers={"Accept-Encoding": "gzip, br"})
     assert response.status_code == 401 and "Content-Encoding" not in response.headers
+
+
+def test_the_service_worker_and_manifest_are_served_as_browsers_take_them(client):
+    """A worker must come as JavaScript, from the root (its scope); the manifest as its own type."""
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    manifest = client.get("/assets/manifest.webmanifest")
+    assert manifest.status_code == 200 and manifest.mimetype == "application/manifest+json"
+    assert manifest.json["name"] == "TaskSync"
 
 
 def test_a_missing_client_file_is_404(client):

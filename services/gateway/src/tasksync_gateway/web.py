@@ -71,7 +71,15 @@ def index():
 @bp.get("/assets/<path:filename>")
 @compress.compressed()
 def assets(filename):
-    """The client's scripts and styles."""
+    """The client's scripts, styles, icons and web app manifest."""
+    return _file(filename)
+
+
+@bp.get("/sw.js", defaults={"filename": "sw.js"})  # the default names the file for the cache key
+@compress.compressed()
+def service_worker(filename):
+    """The service worker, from the root so that its scope is the whole client (a worker controls
+    only the paths under its own)."""
     return _file(filename)
 
 

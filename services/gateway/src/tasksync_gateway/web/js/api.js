@@ -193,4 +193,57 @@ export class Api {
 	deleteTask(roomId, taskId) {
 		return this.data('DELETE', `/rooms/${roomId}/tasks/${taskId}`);
 	}
+
+	/** Puts a task into `status` right after task `afterId` (first in the column for null). */
+	moveTask(roomId, taskId, { status, afterId }, version) {
+		return this.data('POST', `/rooms/${roomId}/tasks/${taskId}/move`, {
+			body: { status, after_id: afterId },
+			headers: { 'If-Match': quoted(version) },
+		});
+	}
+
+	// Checklists: each change answers the whole task, and is made only to `version` of it.
+
+	addChecklistItem(roomId, taskId, text, version) {
+		return this.data('POST', `/rooms/${roomId}/tasks/${taskId}/checklist`, {
+			body: { text },
+			headers: { 'If-Match': quoted(version) },
+		});
+	}
+
+	changeChecklistItem(roomId, taskId, itemId, changes, version) {
+		return this.data('PATCH', `/rooms/${roomId}/tasks/${taskId}/checklist/${itemId}`, {
+			body: changes,
+			headers: { 'If-Match': quoted(version) },
+		});
+	}
+
+	removeChecklistItem(roomId, taskId, itemId, version) {
+		return this.data('DELETE', `/rooms/${roomId}/tasks/${taskId}/checklist/${itemId}`, {
+			headers: { 'If-Match': quoted(version) },
+		});
+	}
+
+	// Labels
+
+	async labels(roomId) {
+		return (await this.data('GET', `/rooms/${roomId}/labels`)).items;
+	}
+
+	createLabel(roomId, name, color) {
+		return this.data('POST', `/rooms/${roomId}/labels`, { body: { name, color } });
+	}
+
+	/** Every task assigned to the caller, in every room of theirs, soonest due first. */
+	async myTasks() {
+		const path = `/users/me/tasks?sort=due&limit=${PAGE_SIZE}`;
+		const items = [];
+		let cursor = null;
+		do {
+			const page = await this.data('GET', cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path);
+			items.push(...page.items);
+			cursor = page.next_cursor;
+		} while (cursor);
+		return items;
+	}
 }

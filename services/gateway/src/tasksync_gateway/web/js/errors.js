@@ -4,7 +4,7 @@ import { ApiError } from './api.js';
 
 const FIELDS = new Set([
 	'username', 'password', 'current_password', 'new_password', 'name', 'code',
-	'title', 'description', 'user_id', 'status',
+	'title', 'description', 'user_id', 'status', 'due_at', 'priority', 'label_ids', 'text', 'label_name', 'color',
 ]);
 
 /** A "Field — hint" item for one offending field. */
@@ -26,7 +26,7 @@ const BY_STATUS = {
 		key: { join: 'error.codeNotFound', room: 'room.gone', task: 'error.taskGone' }[doing] ?? 'error.notFound',
 	}),
 	409: (error, doing) => ({
-		key: { signup: 'error.usernameTaken', leave: 'error.ownerCannotLeave' }[doing] ?? 'error.conflict',
+		key: { signup: 'error.usernameTaken', leave: 'error.ownerCannotLeave', label: 'error.labelTaken' }[doing] ?? 'error.conflict',
 	}),
 	413: () => ({ key: 'error.tooLarge' }),
 	415: () => ({ key: 'error.badRequest' }),
@@ -48,7 +48,7 @@ function unavailable(error) {
 
 /**
  * The message for `error`; `doing` names the action for the statuses whose meaning depends on it:
- * login, signup, password, join, leave, room, task.
+ * login, signup, password, join, leave, room, task, label.
  */
 export function describeError(error, doing = '') {
 	if (!(error instanceof ApiError)) {

@@ -1,4 +1,5 @@
-// Wires the client together: the stores, the header, the language switch and the hash routes.
+// Wires the client together: the stores, the header, the language and colour scheme switches, the
+// hash routes and the service worker.
 
 import { Api } from './api.js';
 import { $ } from './dom.js';
@@ -10,8 +11,10 @@ import { OpenRoomStore } from './store/room.js';
 import { RoomsStore } from './store/rooms.js';
 import { SESSION_KEY, SessionStore } from './store/session.js';
 import { TasksStore } from './store/tasks.js';
+import { initTheme } from './theme.js';
 import { createAccountView } from './views/account.js';
 import { createAuthView } from './views/auth.js';
+import { createMyTasksView } from './views/my-tasks.js';
 import { createNotFoundView } from './views/not-found.js';
 import { createRoomView } from './views/room.js';
 import { createRoomsView } from './views/rooms.js';
@@ -45,7 +48,14 @@ function navigate(hash, { flash = null, alert = null, replace = false } = {}) {
 	else location.hash = hash;
 }
 
-const ctx = { session, rooms, openRoom, tasks, moves, navigate, announce, signedIn };
+/** Changes the address without routing: the view already shows it (a board's filters). */
+function replaceHash(hash) {
+	if (location.hash === hash) return;
+	history.replaceState(history.state, '', hash);
+	routedHash = location.hash;
+}
+
+const ctx = { api, session, rooms, openRoom, tasks, moves, navigate, replaceHash, announce, signedIn };
 
 function signedIn() {
 	const { name } = parseRoute(location.hash);
@@ -59,7 +69,9 @@ function createView(current) {
 		case 'rooms':
 			return createRoomsView(ctx);
 		case 'room':
-			return createRoomView(ctx, current.roomId);
+			return createRoomView(ctx, current);
+		case 'myTasks':
+			return createMyTasksView(ctx);
 		case 'account':
 			return createAccountView(ctx);
 		default:
@@ -74,6 +86,14 @@ function route() {
 		return;
 	}
 	routedHash = location.hash;
+	if (session.signedIn && view?.accepts?.(current)) {
+		view.update(current);
+		// Only new messages: moving within a view (a panel opening) leaves what it says alone.
+		if (pending.flash) showMessage(flashStatus, pending.flash);
+		if (pending.alert) showMessage(flashAlert, pending.alert);
+		pending = { flash: null, alert: null };
+		return;
+	}
 	view?.destroy?.();
 	view = createView(current);
 	root.replaceChildren(view.el);
@@ -105,7 +125,8 @@ function renderHeader(current = parseRoute(location.hash)) {
 	user.hidden = !signed || !session.user;
 	if (session.user) setText(user, 'session.user', { name: session.user.username });
 	for (const link of document.querySelectorAll('[data-nav] a')) {
-		const active = link.hash === `#/${current.name}` || (current.name === 'room' && link.hash === '#/rooms');
+		const path = { room: 'rooms', myTasks: 'my-tasks' }[current.name] ?? current.name;
+		const active = link.hash === `#/${path}`;
 		if (active) link.setAttribute('aria-current', 'page');
 		else link.removeAttribute('aria-current');
 	}
@@ -147,8 +168,13 @@ window.addEventListener('storage', (event) => {
 	if (event.key === SESSION_KEY) session.sync();
 });
 
+initTheme($(document, 'theme-switch'));
 applyLanguage(document);
 route();
+// The header and the view show once they are what the signed-in person sees: nothing moves then.
+document.documentElement.dataset.booted = '';
+// The client's own files, cached for when the network is gone (never API answers: see sw.js).
+navigator.serviceWorker?.register('/sw.js').catch(() => {});
 session.restore().catch((failure) => {
 	// Offline at start: keep the token, and say so where the person looks.
 	if (failure.status !== 401) showMessage(flashAlert, describeError(failure));

@@ -12,6 +12,8 @@ const RULES = {
 	code: { pattern: /^[A-Za-z0-9]{9}$/, normalize: (value) => value.replace(/[\s-]+/g, '') },
 	title: { min: 1, max: 255, trim: true },
 	description: { max: 10000, optional: true },
+	text: { min: 1, max: 500, trim: true },
+	label_name: { min: 1, max: 40, trim: true },
 };
 
 function problem(name, value, { lenient }) {

@@ -1,6 +1,6 @@
-// The open room: the room itself and its members, and what its owner or a member may do to it.
-// Opening or closing it also resets its tasks and moves. Dispatches "change" with what "room" or
-// "members"; answers for a room closed meanwhile are dropped.
+// The open room: the room itself, its members and labels, and what its owner or a member may do.
+// Opening or closing it also resets its tasks and moves. Dispatches "change" with what "room",
+// "members" (members and labels reloaded) or "labels"; answers for a room closed meanwhile are dropped.
 
 import { Store } from './store.js';
 
@@ -22,6 +22,8 @@ export class OpenRoomStore extends Store {
 		this.id = null;
 		this.room = null;
 		this.members = [];
+		/** The room's labels (docs/api.md, "Labels"). */
+		this.labels = [];
 		this.tasks.clear();
 		this.moves.clear();
 	}
@@ -41,12 +43,29 @@ export class OpenRoomStore extends Store {
 	/** Reloads the room and its members. */
 	async refresh() {
 		const roomId = this.id;
-		const [room, members] = await Promise.all([this.api.room(roomId), this.api.members(roomId)]);
+		const [room, members, labels] = await Promise.all([
+			this.api.room(roomId),
+			this.api.members(roomId),
+			this.api.labels(roomId),
+		]);
 		if (roomId !== this.id) return;
 		this.room = room;
 		this.members = members;
+		this.labels = labels;
 		this.emit('room');
 		this.emit('members');
+	}
+
+	/**
+	 * Reloads the labels. Their changes count in the room's revision, so the task list's ETag
+	 * changing is the cue: a task may carry a label made, or renamed, since they were loaded.
+	 */
+	async refreshLabels() {
+		const roomId = this.id;
+		const labels = await this.api.labels(roomId);
+		if (roomId !== this.id || JSON.stringify(labels) === JSON.stringify(this.labels)) return;
+		this.labels = labels;
+		this.emit('labels');
 	}
 
 	set(room) {
@@ -82,6 +101,17 @@ export class OpenRoomStore extends Store {
 		await this.api.removeMember(this.id, userId);
 		this.members = this.members.filter((member) => member.user_id !== userId);
 		this.emit('members');
+	}
+
+	async createLabel(name, color) {
+		const label = await this.api.createLabel(this.id, name, color);
+		this.labels = [...this.labels, label];
+		this.emit('labels');
+		return label;
+	}
+
+	label(labelId) {
+		return this.labels.find((label) => label.id === labelId) ?? null;
 	}
 
 	memberName(userId) {

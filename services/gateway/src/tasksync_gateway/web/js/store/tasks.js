@@ -1,10 +1,16 @@
 // The tasks of the open room, reloaded only when their ETag changed. A write holds back the poll,
-// whose answer could predate it. Dispatches "change" with what "tasks".
+// whose answer could predate it. Dispatches "change" with what "tasks". Each column is in the
+// order of the tasks' `position` (docs/api.md, "Planning fields on tasks"), changed by `move`.
 
 import { ApiError } from '../api.js';
 import { Store } from './store.js';
 
 export const STATUSES = ['pending', 'in progress', 'completed'];
+
+/** Tasks of one column in the board's order: by position, then id. */
+export function columnOrder(tasks) {
+	return [...tasks].sort((a, b) => a.position - b.position || a.id - b.id);
+}
 
 export class TasksStore extends Store {
 	constructor(api) {
@@ -17,6 +23,8 @@ export class TasksStore extends Store {
 		this.roomId = null;
 		this.items = [];
 		this.etag = null;
+		/** Whether the tasks were loaded once since the room opened. */
+		this.loaded = false;
 		/** The writes under way in this room; a write that outlives the room leaves the next alone. */
 		this.writes = new Set();
 	}
@@ -34,6 +42,7 @@ export class TasksStore extends Store {
 		if (roomId !== this.roomId || this.writes.size > 0 || result.notModified) return false;
 		this.items = result.items;
 		this.etag = result.etag;
+		this.loaded = true;
 		this.emit('tasks');
 		return true;
 	}
@@ -76,10 +85,39 @@ export class TasksStore extends Store {
 	 * Saves changes made to `version` of a task. When someone else changed it first (412), loads
 	 * the fresh task, shows it, and rejects with the error carrying it as `error.fresh`.
 	 */
-	async save(taskId, changes, version) {
+	save(taskId, changes, version) {
+		return this.change(taskId, () => this.api.updateTask(this.roomId, taskId, changes, version));
+	}
+
+	/**
+	 * Moves a task to `status` right after `afterId` (null: first). The server may renumber the
+	 * other tasks' positions, so the list is reloaded afterwards.
+	 */
+	async move(taskId, place, version) {
+		const task = await this.change(taskId, () => this.api.moveTask(this.roomId, taskId, place, version));
+		this.refresh().catch(() => false);
+		return task;
+	}
+
+	// Checklist changes, each made to `version` of the task and answering the whole task.
+
+	addChecklistItem(taskId, text, version) {
+		return this.change(taskId, () => this.api.addChecklistItem(this.roomId, taskId, text, version));
+	}
+
+	changeChecklistItem(taskId, itemId, changes, version) {
+		return this.change(taskId, () => this.api.changeChecklistItem(this.roomId, taskId, itemId, changes, version));
+	}
+
+	removeChecklistItem(taskId, itemId, version) {
+		return this.change(taskId, () => this.api.removeChecklistItem(this.roomId, taskId, itemId, version));
+	}
+
+	/** Runs a write that answers the whole task; on 412 and 404 as `save` does. */
+	async change(taskId, write) {
 		const roomId = this.roomId;
 		try {
-			const task = await this.writing(() => this.api.updateTask(roomId, taskId, changes, version));
+			const task = await this.writing(write);
 			if (roomId === this.roomId) this.put(task);
 			return task;
 		} catch (error) {

@@ -1,116 +1,153 @@
-// The room's board: filters, the new-task form, three columns of tasks. Cards are kept by task id
-// and only refilled when their task changed; every card event is handled by delegation.
+// The room's board: filters (kept in the URL), three columns of cards, each with a quick "add a
+// task" at its foot. Cards are kept by task id and only refilled when their task changed; every
+// card event is handled by delegation. A card opens the task panel (a URL of its own).
 
-import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { language, setText, showMessage, t, translate } from '../i18n.js';
-import { fillMemberOptions } from './member-options.js';
+import { absoluteTime, dueGroup, isOverdue, readableOn, relativeTime } from '../planning.js';
+import { routeHref, taskHash } from '../router.js';
 import { STATUSES } from '../store/tasks.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
-import { createTaskDialog } from './task-dialog.js';
+import { fillMemberOptions } from './member-options.js';
 
-export function createBoard(ctx, el) {
-	const { session, openRoom, tasks, moves } = ctx;
+/** The filters a board link may carry, by query parameter. */
+const FILTERS = ['assignee', 'label', 'priority', 'due', 'q'];
+
+export function createBoard(ctx, el, { roomId, query }) {
+	const { openRoom, tasks, moves } = ctx;
 	const columns = $(el, 'columns');
 	const boardError = $(el, 'board-error');
 	const syncError = $(el, 'sync-error');
-	const addForm = $(el, 'add-form');
-	const assigneeFilter = $(el, 'filter-assignee');
-	const textFilter = $(el, 'filter-text');
+	const controls = {
+		assignee: $(el, 'filter-assignee'),
+		label: $(el, 'filter-label'),
+		priority: $(el, 'filter-priority'),
+		due: $(el, 'filter-due'),
+		q: $(el, 'filter-text'),
+	};
 	const cards = new Map();
-	const lists = Object.fromEntries(
-		STATUSES.map((status) => [status, $(columns.querySelector(`[data-column="${status}"]`), 'task-list')]),
-	);
-	const dialog = createTaskDialog(ctx, $(el, 'task-dialog'));
+	const columnOf = (status) => columns.querySelector(`[data-column="${status}"]`);
+	const lists = Object.fromEntries(STATUSES.map((status) => [status, $(columnOf(status), 'task-list')]));
+	let filters = readFilters(query);
 	let membersRevision = 0;
 	let dragged = null;
+	let shownColumns = {};
 
-	// Filters.
-	assigneeFilter.addEventListener('change', () => renderTasks());
-	textFilter.addEventListener('input', () => renderTasks());
+	// Filters: the controls show `filters`, which the URL carries.
+	function readFilters(params) {
+		return Object.fromEntries(FILTERS.map((name) => [name, params.get(name) ?? '']));
+	}
+
+	function filterQuery() {
+		const params = new URLSearchParams();
+		for (const name of FILTERS) if (filters[name].trim()) params.set(name, filters[name].trim());
+		return params;
+	}
+
+	function showFilters() {
+		for (const name of FILTERS) if (controls[name].value !== filters[name]) controls[name].value = filters[name];
+	}
+
+	for (const name of FILTERS) {
+		controls[name].addEventListener(name === 'q' ? 'input' : 'change', () => {
+			filters = { ...filters, [name]: controls[name].value };
+			ctx.showFilters(filterQuery());
+			renderTasks();
+		});
+	}
 	$(el, 'filter-clear').addEventListener('click', () => {
-		assigneeFilter.value = '';
-		textFilter.value = '';
+		filters = readFilters(new URLSearchParams());
+		showFilters();
+		ctx.showFilters(filterQuery());
 		renderTasks();
-		textFilter.focus();
+		controls.q.focus();
 	});
 
+	const filtering = () => FILTERS.some((name) => filters[name].trim());
+
 	function matches(task) {
-		if (assigneeFilter.value && task.user_id !== Number(assigneeFilter.value)) return false;
-		const text = textFilter.value.trim().toLocaleLowerCase();
+		if (filters.assignee && task.user_id !== Number(filters.assignee)) return false;
+		if (filters.label && !task.label_ids.includes(Number(filters.label))) return false;
+		if (filters.priority && task.priority !== filters.priority) return false;
+		if (filters.due === 'overdue' && !isOverdue(task)) return false;
+		if (filters.due === 'week' && !['today', 'week'].includes(dueGroup(task))) return false;
+		const text = filters.q.trim().toLocaleLowerCase();
 		if (!text) return true;
 		return `${task.title}\n${task.description ?? ''}`.toLocaleLowerCase().includes(text);
 	}
 
-	// Adding a task.
-	addForm.addEventListener('submit', (event) => {
+	// Adding a task at the foot of a column: its title only.
+	delegate(columns, 'submit', '[data-quick-add]', (event, form) => {
 		event.preventDefault();
-		const error = $(el, 'add-error');
-		busy(addForm, async () => {
-			clearInvalid(addForm);
-			const invalid = validate(addForm, ['title', 'description']);
+		const status = form.closest('[data-column]').dataset.column;
+		const error = $(form, 'quick-add-error');
+		busy(form, async () => {
+			clearInvalid(form);
+			const invalid = validate(form, ['title']);
 			showMessage(error, invalid);
 			if (invalid) return;
-			const fields = {
-				title: addForm.elements.title.value.trim(),
-				user_id: Number(addForm.elements.user_id.value) || undefined,
-			};
-			if (addForm.elements.description.value.trim()) fields.description = addForm.elements.description.value;
 			try {
-				const task = await tasks.add(fields);
-				addForm.elements.title.value = '';
-				addForm.elements.description.value = '';
-				addForm.elements.title.focus();
-				ctx.announce({ key: 'task.added', params: { title: task.title } });
+				const task = await tasks.add({ title: form.elements.title.value.trim(), status });
+				form.elements.title.value = '';
+				form.elements.title.focus();
+				ctx.announce({ key: 'task.added', params: { title: task.title, status: { key: `status.${status}` } } });
 			} catch (failure) {
-				markInvalid(addForm, failure);
+				markInvalid(form, failure);
 				if (failure.status === 404) ctx.roomGone();
 				else showMessage(error, describeError(failure));
 			}
 		});
 	});
 
-	// Card controls, by delegation.
+	// Moving: Shift+arrows on a card, or dragging it, within and across columns.
 	const taskOf = (element) => tasks.get(Number(element.closest('[data-task]').dataset.taskId));
 
-	delegate(columns, 'change', '[data-task-status]', (event, select) => {
-		const task = taskOf(select);
-		if (task) move(task, select.value);
-	});
-	delegate(columns, 'click', '[data-task-edit]', (event, button) => {
-		const task = taskOf(button);
-		if (task) dialog.open(task, button);
-	});
-	delegate(columns, 'click', '[data-task-delete]', async (event, button) => {
-		const task = taskOf(button);
-		if (!task) return;
-		const confirmed = await confirmAction({
-			title: { key: 'task.delete.title' },
-			message: { key: 'task.delete.message', params: { title: task.title } },
-			ok: 'task.delete.ok',
-		});
-		if (!confirmed) return;
-		try {
-			await tasks.delete(task.id);
-			ctx.announce({ key: 'task.deleted', params: { title: task.title } });
-			$(el, 'add-form').elements.title.focus();
-		} catch (failure) {
-			taskFailed(failure, task);
-		}
-	});
-
-	async function move(task, status) {
+	/** Moves `task` into `status` after `afterId`; says where it went. */
+	async function move(task, status, afterId) {
 		showMessage(boardError, null);
 		try {
-			const saved = await moves.move(task.id, status);
-			if (saved) {
-				ctx.announce({ key: 'task.moved', params: { title: saved.title, status: { key: `status.${saved.status}` } } });
-			}
+			const saved = await moves.move(task.id, status, afterId);
+			if (saved) announcePlace(saved);
 		} catch (failure) {
 			taskFailed(failure, task);
 		}
 	}
+
+	function announcePlace(task) {
+		const column = shownColumns[task.status] ?? [];
+		const at = column.findIndex((known) => known.id === task.id);
+		const params = { title: task.title, status: { key: `status.${task.status}` } };
+		if (at !== -1) {
+			ctx.announce({ key: 'task.movedTo', params: { ...params, position: at + 1, count: column.length } });
+		} else {
+			ctx.announce({ key: 'task.moved', params });
+		}
+	}
+
+	delegate(columns, 'keydown', '[data-task-open]', (event, link) => {
+		if (!event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
+		const task = taskOf(link);
+		if (!task) return;
+		const status = moves.visibleTasks().find((known) => known.id === task.id)?.status ?? task.status;
+		const column = (shownColumns[status] ?? []).filter((known) => known.id !== task.id);
+		const at = (shownColumns[status] ?? []).findIndex((known) => known.id === task.id);
+		const step = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
+		if (step) {
+			event.preventDefault();
+			const target = STATUSES[STATUSES.indexOf(status) + step];
+			if (!target) return;
+			const into = shownColumns[target] ?? [];
+			move(task, target, into.length ? into[into.length - 1].id : null);
+			return;
+		}
+		const shift = { ArrowUp: -1, ArrowDown: 1 }[event.key];
+		if (!shift) return;
+		event.preventDefault();
+		const wanted = at + shift;
+		if (at === -1 || wanted < 0 || wanted > column.length) return undefined;
+		return move(task, status, wanted === 0 ? null : column[wanted - 1].id);
+	});
 
 	/** Shows why a change to `task` failed, where the board is. */
 	function taskFailed(failure, task) {
@@ -122,7 +159,21 @@ export function createBoard(ctx, el) {
 		}
 	}
 
-	// Dragging a card to another column.
+	/** Where in `column` a drop at clientY goes: the id of the card it follows (null: first). */
+	function dropPlace(column, clientY) {
+		const others = [...$(column, 'task-list').children].filter((card) => Number(card.dataset.taskId) !== dragged);
+		let before = null;
+		for (const card of others) {
+			const box = card.getBoundingClientRect();
+			if (clientY < box.top + box.height / 2) {
+				before = card;
+				break;
+			}
+		}
+		const index = before ? others.indexOf(before) : others.length;
+		return { before, afterId: index === 0 ? null : Number(others[index - 1].dataset.taskId) };
+	}
+
 	delegate(columns, 'dragstart', '[data-task]', (event, card) => {
 		dragged = Number(card.dataset.taskId);
 		event.dataTransfer.setData('text/plain', String(dragged));
@@ -135,25 +186,34 @@ export function createBoard(ctx, el) {
 			if (dragged === null) return;
 			event.preventDefault();
 			event.dataTransfer.dropEffect = 'move';
-			for (const other of columns.querySelectorAll('.drop-target')) if (other !== column) other.classList.remove('drop-target');
+			clearMarks();
 			column.classList.add('drop-target');
+			const { before } = dropPlace(column, event.clientY);
+			if (before) before.classList.add('drop-before');
+			else column.classList.add('drop-end');
 		});
 	}
 	delegate(columns, 'dragleave', '[data-column]', (event, column) => {
-		if (!column.contains(event.relatedTarget)) column.classList.remove('drop-target');
+		if (!column.contains(event.relatedTarget)) column.classList.remove('drop-target', 'drop-end');
 	});
 	delegate(columns, 'drop', '[data-column]', (event, column) => {
 		event.preventDefault();
 		const task = tasks.get(dragged ?? Number(event.dataTransfer.getData('text/plain')));
+		const { afterId } = dropPlace(column, event.clientY);
 		endDrag();
-		if (task) move(task, column.dataset.column);
+		if (task) move(task, column.dataset.column, afterId);
 	});
+
+	function clearMarks() {
+		for (const element of columns.querySelectorAll('.drop-target, .drop-before, .drop-end')) {
+			element.classList.remove('drop-target', 'drop-before', 'drop-end');
+		}
+	}
 
 	function endDrag() {
 		dragged = null;
-		for (const element of columns.querySelectorAll('.dragging, .drop-target')) {
-			element.classList.remove('dragging', 'drop-target');
-		}
+		for (const element of columns.querySelectorAll('.dragging')) element.classList.remove('dragging');
+		clearMarks();
 	}
 
 	// Rendering.
@@ -163,32 +223,57 @@ export function createBoard(ctx, el) {
 		const titleId = `task-${task.id}-title`;
 		$(card, 'task-title').id = titleId;
 		$(card, 'task-article').setAttribute('aria-labelledby', titleId);
-		for (const button of card.querySelectorAll('button')) button.setAttribute('aria-describedby', titleId);
+		$(card, 'task-open').href = routeHref(taskHash(roomId, task.id));
 		translate(card);
 		return card;
 	}
 
+	function fillDue(element, task) {
+		element.hidden = !task.due_at;
+		if (!task.due_at) return;
+		const overdue = isOverdue(task);
+		element.dateTime = task.due_at;
+		element.title = absoluteTime(task.due_at);
+		element.classList.toggle('is-overdue', overdue);
+		$(element, 'due-icon').textContent = overdue ? '⚠' : '◷';
+		setText($(element, 'due-text'), overdue ? 'task.due.overdue' : 'task.due', { when: relativeTime(task.due_at) });
+	}
+
+	function fillLabels(list, task) {
+		const labels = task.label_ids.map((id) => openRoom.label(id)).filter(Boolean);
+		list.hidden = labels.length === 0;
+		list.replaceChildren(...labels.map(labelChip));
+	}
+
 	function fillCard(card, task) {
-		$(card, 'task-title').textContent = task.title;
-		const description = $(card, 'task-description');
-		description.textContent = task.description ?? '';
-		description.hidden = !task.description;
+		$(card, 'task-open').textContent = task.title;
 		const name = openRoom.memberName(task.user_id);
 		setText($(card, 'task-assignee'), 'task.assignee', { name: name ?? { key: 'task.formerMember' } });
-		const updated = $(card, 'task-updated');
-		updated.dateTime = task.updated_at;
-		setText(updated, 'task.updated', { date: { date: task.updated_at } });
-		$(card, 'task-status').value = task.status;
+		const priority = $(card, 'task-priority');
+		priority.hidden = task.priority === 'none';
+		priority.dataset.priority = task.priority;
+		setText($(priority, 'priority-text'), `priority.${task.priority}.card`);
+		fillDue($(card, 'task-due'), task);
+		fillLabels($(card, 'task-labels'), task);
+		const checklist = $(card, 'task-checklist');
+		const items = task.checklist;
+		checklist.hidden = items.length === 0;
+		const done = items.filter((item) => item.done).length;
+		$(checklist, 'checklist-count').textContent = `${done}/${items.length}`;
+		checklist.title = t('task.checklist.progress', { done, count: items.length });
+		checklist.setAttribute('aria-label', checklist.title);
 		card.classList.toggle('is-completed', task.status === 'completed');
 	}
 
+	/** A minute's change can make a task overdue: the signature carries the due state. */
 	function cardFor(task) {
 		let element = cards.get(task.id);
 		if (!element) {
 			element = newCard(task);
 			cards.set(task.id, element);
 		}
-		const signature = `${task.version}|${task.status}|${task.user_id}|${language()}|${membersRevision}`;
+		const due = task.due_at ? `${relativeTime(task.due_at)}${isOverdue(task)}` : '';
+		const signature = `${task.version}|${task.status}|${task.user_id}|${language()}|${membersRevision}|${due}`;
 		if (element.dataset.signature !== signature) {
 			fillCard(element, task);
 			element.dataset.signature = signature;
@@ -197,44 +282,55 @@ export function createBoard(ctx, el) {
 	}
 
 	function renderTasks() {
-		const onBoard = moves.visibleTasks();
-		const known = new Set(onBoard.map((task) => task.id));
+		const all = moves.columns();
+		const known = new Set(tasks.items.map((task) => task.id));
 		for (const id of cards.keys()) if (!known.has(id)) cards.delete(id);
-		const shown = Object.fromEntries(STATUSES.map((status) => [status, []]));
-		for (const task of onBoard) if (matches(task)) shown[task.status]?.push(cardFor(task));
+		shownColumns = Object.fromEntries(STATUSES.map((status) => [status, all[status].filter(matches)]));
 		const focused = document.activeElement;
+		let total = 0;
+		let visible = 0;
 		for (const status of STATUSES) {
-			reconcile(lists[status], shown[status]);
-			const column = columns.querySelector(`[data-column="${status}"]`);
-			setText($(column, 'column-count'), 'board.column.count', { count: shown[status].length });
+			total += all[status].length;
+			visible += shownColumns[status].length;
+			reconcile(lists[status], shownColumns[status].map(cardFor));
+			const column = columnOf(status);
+			setText($(column, 'column-count'), 'board.column.count', { count: shownColumns[status].length });
 			const empty = $(column, 'column-empty');
-			empty.hidden = shown[status].length > 0;
+			empty.hidden = shownColumns[status].length > 0;
 			setText(empty, filtering() ? 'board.column.emptyFiltered' : 'board.column.empty');
 		}
 		if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
-		const visible = Object.values(shown).reduce((sum, list) => sum + list.length, 0);
 		const summary = $(el, 'filter-shown');
 		summary.hidden = !filtering();
-		setText(summary, 'board.filter.shown', { shown: visible, total: onBoard.length });
+		setText(summary, 'board.filter.shown', { shown: visible, total });
 	}
 
-	const filtering = () => Boolean(assigneeFilter.value || textFilter.value.trim());
-
-	function renderMembers() {
+	function renderFilterOptions() {
 		membersRevision += 1;
-		const everyone = new Option(t('board.filter.everyone'), '');
-		fillMemberOptions(assigneeFilter, openRoom.members, { first: everyone });
-		const select = addForm.elements.user_id;
-		const mine = select.value || String(session.user?.id ?? '');
-		fillMemberOptions(select, openRoom.members, { keep: Number(mine) || null });
-		dialog.renderMembers();
+		fillMemberOptions(controls.assignee, openRoom.members, { first: new Option(t('board.filter.everyone'), '') });
+		const { labels } = openRoom;
+		const labelOptions = labels.map((label) => new Option(label.name, String(label.id)));
+		controls.label.replaceChildren(new Option(t('board.filter.anyLabel'), ''), ...labelOptions);
+		// A room with no labels has nothing to filter by label.
+		$(el, 'filter-label-field').hidden = labels.length === 0 && !filters.label;
+		showFilters();
 	}
 
 	return {
 		render(what) {
-			if (what === 'all' || what === 'members' || what === 'language' || what === 'room') renderMembers();
-			if (what === 'all' || what === 'members' || what === 'language' || what === 'tasks') renderTasks();
+			if (['all', 'members', 'labels', 'language', 'room'].includes(what)) renderFilterOptions();
+			if (['all', 'members', 'labels', 'language', 'tasks'].includes(what)) renderTasks();
 		},
+		/** The route changed within the room: a board link carries its filters. */
+		update(route) {
+			if (route.taskId !== null) return;
+			const wanted = readFilters(route.query);
+			if (FILTERS.every((name) => wanted[name] === filters[name])) return;
+			filters = wanted;
+			showFilters();
+			renderTasks();
+		},
+		filterQuery,
 		/** Shows, or with null clears, why the board could not be refreshed. */
 		showSync(failure) {
 			if (!failure) return showMessage(syncError, null);
@@ -242,8 +338,21 @@ export function createBoard(ctx, el) {
 			if (failure.status >= 502) return showMessage(syncError, { key: 'board.unavailable' });
 			return showMessage(syncError, describeError(failure));
 		},
-		destroy() {
-			dialog.close();
+		/** Focus on the card of a task, or on the quick add of its column when it is gone. */
+		focusTask(taskId, status = 'pending') {
+			const link = cards.get(taskId)?.isConnected ? $(cards.get(taskId), 'task-open') : null;
+			(link ?? $(columnOf(status), 'quick-add').elements.title).focus();
 		},
+		destroy() {},
 	};
+}
+
+/** A label as a chip in its own colour, with text that reads on it. */
+export function labelChip(label) {
+	const chip = document.createElement('li');
+	chip.className = 'label-chip';
+	chip.textContent = label.name;
+	chip.style.setProperty('--label', label.color);
+	chip.style.setProperty('--on-label', readableOn(label.color));
+	return chip;
 }

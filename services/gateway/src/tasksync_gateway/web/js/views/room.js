@@ -1,18 +1,24 @@
-// One room: its name and code, members, the owner's settings or a member's way out, and the board.
+// One room: its name and code, the board, the task panel its URL names, members, the owner's
+// settings or a member's way out. Routes within the room (a task, the board's filters) update the
+// view in place instead of making a new one.
 
 import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage, t, translate } from '../i18n.js';
 import { Poller } from '../poller.js';
+import { roomHash, withQuery } from '../router.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { createBoard } from './board.js';
+import { createTaskPanel } from './task-panel.js';
 
 const TASKS_MS = 3000;
 const MEMBERS_MS = 15000;
 const COPIED_MS = 4000;
+const CLOCK_MS = 60000;
 
-export function createRoomView(ctx, roomId) {
+export function createRoomView(ctx, route) {
+	const { roomId } = route;
 	const { session, openRoom, tasks, moves } = ctx;
 	const el = fromTemplate('tpl-room');
 	const heading = $(el, 'heading');
@@ -23,6 +29,7 @@ export function createRoomView(ctx, roomId) {
 	const renameForm = $(el, 'rename-form');
 	let copiedTimer = null;
 	let left = false;
+	let loadFailed = false;
 
 	/** Any failure of a room-wide action: gone rooms send the person back to the list. */
 	function fail(failure, where = roomError, doing = '') {
@@ -51,7 +58,7 @@ export function createRoomView(ctx, roomId) {
 	async function syncTasks() {
 		try {
 			if (!openRoom.room) await openRoom.refresh();
-			await tasks.refresh();
+			if (await tasks.refresh()) await openRoom.refreshLabels();
 			board.showSync(null);
 		} catch (failure) {
 			if (failure.status === 404) return roomGone();
@@ -218,13 +225,50 @@ export function createRoomView(ctx, roomId) {
 		}
 		if (what === 'members') renderMembers();
 		board.render(what);
+		if (what === 'members' || what === 'labels') panel.renderMembers();
+		if (what === 'all' || what === 'tasks') showTask();
+		// Shown whole once the room and its tasks are in (or failed): no part moves as they arrive.
+		el.toggleAttribute('data-loading', !loadFailed && !(openRoom.room && tasks.loaded));
 	}
 
-	const board = createBoard({ ...ctx, checkRoom: refreshRoom, roomGone }, $(el, 'board-area'));
+	const boardCtx = {
+		...ctx,
+		checkRoom: refreshRoom,
+		roomGone,
+		showFilters: (query) => ctx.replaceHash(withQuery(roomHash(roomId), query)),
+	};
+	const board = createBoard(boardCtx, $(el, 'board-area'), route);
+
+	// The task panel follows the route: #/rooms/{id}/tasks/{task_id} opens it, the board closes it.
+	let wantedTask = route.taskId;
+	let openedFromBoard = false;
+	const panel = createTaskPanel(boardCtx, $(el, 'task-panel'), { onClose: panelClosed });
+
+	function showTask() {
+		if (wantedTask === null) return panel.close();
+		const task = tasks.get(wantedTask);
+		if (panel.taskId === wantedTask) return task ? panel.refresh(task) : undefined;
+		if (!tasks.loaded) return undefined; // opens when the tasks arrive
+		if (task) return panel.open(task);
+		wantedTask = null;
+		return ctx.navigate(roomHash(roomId), { replace: true, alert: { key: 'error.taskGone' } });
+	}
+
+	function panelClosed(task) {
+		if (wantedTask === null) return;
+		wantedTask = null;
+		// Back to the board: a new history entry after the card's own (so Back opens it again, as
+		// history.back() would race a card opened at once), or in place of a link that opened it.
+		ctx.navigate(withQuery(roomHash(roomId), board.filterQuery()), { replace: !openedFromBoard });
+		openedFromBoard = false;
+		if (task) board.focusTask(task.id, tasks.get(task.id)?.status ?? task.status);
+	}
 	const onChange = (event) => render(event.detail.what);
 	const sources = [openRoom, tasks, moves];
 	for (const source of sources) source.addEventListener('change', onChange);
 	const tasksPoller = new Poller(syncTasks, TASKS_MS);
+	// Due dates read relative to now ("in 5 minutes", "overdue"): they age without any change.
+	const clock = setInterval(() => board.render('tasks'), CLOCK_MS);
 	const membersPoller = new Poller(refreshRoom, MEMBERS_MS);
 
 	openRoom
@@ -236,6 +280,8 @@ export function createRoomView(ctx, roomId) {
 		.catch((failure) => {
 			if (failure.status === 404) roomGone();
 			else {
+				loadFailed = true;
+				render('all');
 				showMessage(roomError, describeError(failure));
 				tasksPoller.start();
 				membersPoller.start();
@@ -247,12 +293,25 @@ export function createRoomView(ctx, roomId) {
 		title: 'room.title',
 		heading,
 		render,
+		/** Whether `next` is a place in this room, which this view shows without being made anew. */
+		accepts(next) {
+			return next.name === 'room' && next.roomId === roomId && !left;
+		},
+		update(next) {
+			openedFromBoard = next.taskId !== null && wantedTask === null;
+			wantedTask = next.taskId;
+			board.update(next);
+			showTask();
+		},
 		destroy() {
 			left = true;
 			tasksPoller.stop();
 			membersPoller.stop();
 			clearTimeout(copiedTimer);
+			clearInterval(clock);
 			for (const source of sources) source.removeEventListener('change', onChange);
+			wantedTask = null;
+			panel.close();
 			board.destroy();
 			openRoom.close();
 		},
