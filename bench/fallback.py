@@ -65,6 +65,8 @@ class BoardReadUncached(Driver):
 class BoardOpen(Driver):
     """The room, its members and its tasks, one after the other (the browser sends them at once)."""
 
+    PARTS = ("", "/members", "/tasks?limit=200")
+
     def __init__(self, *args):
         super().__init__(*args)
         self.pending: list[tuple] = []
@@ -73,9 +75,20 @@ class BoardOpen(Driver):
         if not self.pending:
             room, token = self.room_and_token()
             base = f"/api/v1/rooms/{room.id}"
-            paths = (base, f"{base}/members", f"{base}/tasks?limit=200")
-            self.pending = [("GET", path, self.headers(token), None) for path in paths]
+            self.pending = [("GET", base + part, self.headers(token), None) for part in self.PARTS]
         return self.pending.pop(0)
+
+
+class BoardOpenPlanning(BoardOpen):
+    """The room, its members, its labels and its tasks."""
+
+    PARTS = ("", "/members", "/labels", "/tasks?limit=200")
+
+
+class MyTasks(Driver):
+    def next(self):
+        token = self.data.tokens[self.random.choice(self.data.users)]
+        return "GET", "/api/v1/users/me/tasks", self.headers(token), None
 
 
 class ChangeCheck(Driver):
@@ -108,13 +121,28 @@ class Writes(Driver):
             body,
         )
 
-    def move(self):
+    def next_task(self) -> tuple[dict, dict]:
         task = self.pool.pop(0) if self.pool else dict(vars(self.random.choice(self.data.tasks)))
         self.pool.append(task)
         headers = self.headers(self.data.tokens[task["member"]], **{"Content-Type": "application/json"})
         headers["If-Match"] = f'"{task["version"]}"'
+        return task, headers
+
+    def move(self):
+        task, headers = self.next_task()
         body = json.dumps({"status": NEXT_STATUS[task["status"]]}).encode()
         return "PATCH", f"/api/v1/rooms/{task['room']}/tasks/{task['id']}", headers, body
+
+    def move_in_column(self):
+        """Half right after the column's first task (into one gap again and again, so that the
+        column is renumbered now and then), half right after any other task of it."""
+        task, headers = self.next_task()
+        after = task["first"]
+        if self.random.random() >= 0.5:
+            after = self.random.randint(task["first"], task["last"] - 1)
+            after += after >= task["id"]  # any task but itself
+        body = json.dumps({"after_id": after}).encode()
+        return "POST", f"/api/v1/rooms/{task['room']}/tasks/{task['id']}/move", headers, body
 
     def seen(self, status, body):
         if status not in (200, 201) or b'"items"' in body:
@@ -139,6 +167,11 @@ class MoveTask(Writes):
         return self.move()
 
 
+class MoveInColumn(Writes):
+    def next(self):
+        return self.move_in_column()
+
+
 class Mixed(Writes):
     def next(self):
         draw = self.random.random()
@@ -159,9 +192,12 @@ DRIVERS = {
     "board_read": BoardRead,
     "board_read_uncached": BoardReadUncached,
     "board_open": BoardOpen,
+    "board_open_planning": BoardOpenPlanning,
+    "my_tasks": MyTasks,
     "change_check": ChangeCheck,
     "create_task": CreateTask,
     "move_task": MoveTask,
+    "move_in_column": MoveInColumn,
     "mixed": Mixed,
     "reference": Reference,
 }

@@ -36,6 +36,9 @@ class MoveTask:
     version: int
     status: str
     member: int  # whose token moves it
+    # A move within its column: the ids of that column's tasks, first to last (0: not such a move)
+    first: int = 0
+    last: int = 0
 
 
 @dataclass
@@ -45,12 +48,14 @@ class LoadData:
     tokens: dict[int, str]
     rooms: list[Room]
     tasks: list[MoveTask] = field(default_factory=list)
+    users: list[int] = field(default_factory=list)  # whose own reads (my tasks) are made
 
     def write(self, path: Path) -> Path:
         """The tab-separated file bench/wrk/common.lua reads."""
         rows = [("token", user, token) for user, token in self.tokens.items()]
         rows += [("room", r.id, ",".join(map(str, r.members)), r.etag or "") for r in self.rooms]
-        rows += [("task", t.room, t.id, t.version, t.status, t.member) for t in self.tasks]
+        rows += [("task", t.room, t.id, t.version, t.status, t.member, t.first, t.last) for t in self.tasks]
+        rows += [("user", user) for user in self.users]
         fields = [str(f) for row in rows for f in row]
         if not all(f.isprintable() for f in fields):  # no tab, no newline: one row per line
             raise ValueError("a token, ETag or status with a tab or control character cannot go to wrk")

@@ -48,7 +48,7 @@ def tokens(base_url: str, spec: Spec, dataset_id: str, saved: Path | None) -> tu
             kept = stored["users"]
     deadline = time.time() + MIN_LIFETIME
     candidates = {int(k): v for k, v in kept.items() if v["expires_at"] > deadline}
-    user_ids = range(1, spec.users + 1)
+    user_ids = spec.all_user_ids
     # Two cores: argon2 (~50 ms a login) keeps both busy with a few logins at once.
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = pool.map(lambda t: _works(base_url, t["token"]), candidates.values())

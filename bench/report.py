@@ -93,6 +93,27 @@ def targets(result: dict) -> list[dict]:
         ("create task >= 0.5x board read rate", ratio("create_task"), ">=", 0.5, "x"),
         ("move task >= 0.5x board read rate", ratio("move_task"), ">=", 0.5, "x"),
         (
+            "board read of planning tasks (due dates, labels, checklists) >= 0.9x board read rate",
+            ratio("board_read_planning"),
+            ">=",
+            0.9,
+            "x",
+        ),
+        (
+            f"{by['move_in_column']['label']} (after_id) >= 0.9x move task rate",
+            ratio("move_in_column", "move_task"),
+            ">=",
+            0.9,
+            "x",
+        ),
+        (
+            "my tasks, member of 10 rooms >= reference",
+            by["my_tasks"]["rps"] / reference if reference else 0.0,
+            ">=",
+            1,
+            "x",
+        ),
+        (
             f"first page, {largest}, within 20% of a {regular}'s rate",
             ratio("first_page_largest", "first_page_regular"),
             ">=",
@@ -122,9 +143,11 @@ def _notes(figures: dict, read: dict) -> str:
     statuses = figures["statuses"]
     answered = sum(statuses.values()) or 1
     key = figures["key"]
-    if key.startswith(("board_read", "first_page")):
+    if key.startswith(("board_read", "first_page", "my_tasks")):
         notes.append(f"{figures['kib_per_response']:.1f} KiB/answer")
-    if key == "board_open":
+    if key == "board_read_planning":
+        notes.append(f"{figures['rps'] / read['rps']:.2f}x board read" if read["rps"] else "")
+    if key.startswith("board_open"):
         notes.append(f"{figures['operations_per_second']:,.0f} opens/s")
     if key == "change_check":
         notes.append(f"304: {100 * statuses.get('304', 0) / answered:.1f}%")
@@ -135,9 +158,11 @@ def _notes(figures: dict, read: dict) -> str:
         kept = []
         if w["creates_acknowledged"] or key == "create_task":
             kept.append(f"{w['creates_kept']:,}/{w['creates_acknowledged']:,} creates")
-        if w["moved_tasks_checked"] or key == "move_task":
+        if w["moved_tasks_checked"] or key.startswith("move"):
             kept.append(f"{w['moved_tasks_kept']:,}/{w['moved_tasks_checked']:,} moved tasks")
         notes.append("kept " + ", ".join(kept))
+        if "column_ties" in w:
+            notes.append(f"{w['column_tasks_missing']} gone from columns, {w['column_ties']} ties")
     odd = {s: n for s, n in statuses.items() if not (s.startswith("2") or s == "304")}
     odd.update({k: v for k, v in figures["socket_errors"].items() if v})
     if odd:

@@ -176,8 +176,10 @@ def _scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[int, str] 
 def _measured_scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[int, str] | None) -> dict:
     """Warm-up, then the measured run; for writes, the check that every acknowledged one is kept."""
     spec, url = ctx.spec, ctx.stack.url
-    pool = scenarios.move_pool(spec, ctx.options.connections) if scenario.writes else []
-    before = verify.room_counts(ctx.tasks_engine, spec.room_ids) if scenario.writes else None
+    pool = scenarios.move_pool(scenario, spec, ctx.options.connections) if scenario.writes else []
+    rooms = scenarios.room_ids(scenario, spec)
+    before = verify.room_counts(ctx.tasks_engine, rooms) if scenario.writes else None
+    columns = {room: (first, last) for room, _task, _member, first, last in pool if last}
 
     def data():  # the moves need the versions as they are now
         moves = verify.current_moves(ctx.tasks_engine, pool) if scenario.writes else None
@@ -206,7 +208,7 @@ def _measured_scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[i
         time.sleep(WRITE_SETTLE_S)
         for room, count in result.created.items():
             created[room] = created.get(room, 0) + count
-        figures["writes"] = verify.check(ctx.tasks_engine, before, created, {**moved, **result.moved})
+        figures["writes"] = verify.check(ctx.tasks_engine, before, created, {**moved, **result.moved}, columns)
     return figures
 
 

@@ -22,33 +22,53 @@ class Scenario:
     label: str
     script: str  # bench/wrk/<script>.lua, and its twin in bench/fallback.py
     rooms: str = "regular"  # "regular" (the 50-task boards), "one" (the first of them), "large" or
-    # "largest" (one big room)
+    # "largest" (one big room), "planning" (the 50-task boards of planning tasks), "column" (the
+    # rooms of one 500-task column), "none" (requests about the caller, not a room)
     per_operation: int = 1  # requests that make one user-visible operation (board open: 3)
     writes: bool = False
     etags: bool = False  # needs the ETag the client holds for each board
     slow_clients: int = 0  # connections trickling a header line every 2 s meanwhile (tools/slow_clients.py)
+    planners: bool = False  # made as the users who are each a member of ten rooms
 
 
 SCENARIOS = (
     Scenario("board_read", "board read, 50 tasks", "board_read"),
+    Scenario("board_read_planning", "board read, 50 planning tasks", "board_read", rooms="planning"),
     Scenario("board_read_slow_clients", "board read, 200 slow clients open", "board_read", slow_clients=200),
     Scenario("board_read_uncached", "board read, page not cached", "board_read_uncached"),
     Scenario("board_open", "board open (room+members+tasks)", "board_open", per_operation=3),
+    Scenario(
+        "board_open_planning",
+        "board open, planning (+labels)",
+        "board_open_planning",
+        rooms="planning",
+        per_operation=4,
+    ),
     Scenario("change_check", "change check, unchanged board", "change_check", etags=True),
     Scenario("first_page_regular", "first page, {regular:,}-task room", "board_read", rooms="one"),
     Scenario("first_page_large", "first page, {large:,}-task room", "board_read", rooms="large"),
     Scenario("first_page_largest", "first page, {largest:,}-task room", "board_read", rooms="largest"),
+    Scenario("my_tasks", "my tasks, member of 10 rooms", "my_tasks", rooms="none", planners=True),
     Scenario("create_task", "create task", "create_task", writes=True),
     Scenario("move_task", "move task (If-Match)", "move_task", writes=True),
+    Scenario("move_in_column", "move in a {column:,}-task column", "move_in_column", rooms="column", writes=True),
     Scenario("mixed", "mixed 90% read / 10% write", "mixed", writes=True),
 )
 
 
 def label(scenario: Scenario, spec: Spec) -> str:
-    return scenario.label.format(regular=spec.tasks_per_room, large=min(spec.big_rooms), largest=max(spec.big_rooms))
+    return scenario.label.format(
+        regular=spec.tasks_per_room, large=min(spec.big_rooms), largest=max(spec.big_rooms), column=spec.column_tasks
+    )
 
 
 def room_ids(scenario: Scenario, spec: Spec) -> list[int]:
+    if scenario.rooms == "none":
+        return []
+    if scenario.rooms == "planning":
+        return list(spec.planning_room_ids)
+    if scenario.rooms == "column":
+        return list(spec.column_room_ids)
     if scenario.rooms == "one":
         return [spec.room_ids[0]]
     if scenario.rooms == "large":
@@ -58,15 +78,27 @@ def room_ids(scenario: Scenario, spec: Spec) -> list[int]:
     return list(spec.room_ids)
 
 
-def move_pool(spec: Spec, connections: int) -> list[tuple[int, int, int]]:
-    """(room, task id, member) of the tasks the moves may touch: the first few of each regular
-    room, enough for every connection to have a few of its own."""
+def move_pool(scenario: Scenario, spec: Spec, connections: int) -> list[tuple[int, int, int, int, int]]:
+    """(room, task id, member, first, last) of the tasks ``scenario``'s moves may touch: enough
+    for every connection to have a few of its own. In a regular room, its first few tasks (first
+    and last 0); in a column room, the tasks after its first (which stays put: the moves go after
+    it), with the ids of the column's first and last tasks, taken room after room in turn so that
+    moves in flight spread over the rooms."""
+    if scenario.rooms == "column":
+        rooms = spec.column_room_ids
+        per_room = min(spec.column_tasks - 1, math.ceil(MOVE_POOL_PER_CONNECTION * connections / len(rooms)))
+        columns = {room: spec.first_task_id(room) for room in rooms}
+        return [
+            (room, first + n, spec.members(room)[n % spec.members_per_room], first, first + spec.column_tasks - 1)
+            for n in range(1, per_room + 1)
+            for room, first in columns.items()
+        ]
     per_room = min(spec.tasks_per_room, math.ceil(MOVE_POOL_PER_CONNECTION * connections / spec.rooms))
     pool = []
     for room in spec.room_ids:
         members = spec.members(room)
-        first = (room - 1) * spec.tasks_per_room + 1  # seeded ids are consecutive, room by room
-        pool += [(room, first + n, members[n % len(members)]) for n in range(per_room)]
+        first = spec.first_task_id(room)
+        pool += [(room, first + n, members[n % len(members)], 0, 0) for n in range(per_room)]
     return pool
 
 
@@ -79,14 +111,19 @@ def load_data(
 ) -> LoadData:
     """What ``scenario``'s requests are drawn from."""
     rooms = [Room(r, spec.members(r), (etags or {}).get(r)) for r in room_ids(scenario, spec)]
-    return LoadData(tokens=tokens, rooms=rooms, tasks=list(moves or []) if scenario.writes else [])
+    return LoadData(
+        tokens=tokens,
+        rooms=rooms,
+        tasks=list(moves or []) if scenario.writes else [],
+        users=list(spec.planner_ids) if scenario.planners else [],
+    )
 
 
 def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
-    """Every member reads every regular board once, and one of them the web client's page too, as
+    """Every member reads every regular and planning board once, and one of them the web client's page too, as
     the members of a team in use do all day: the shared cache then holds what it holds in a running
     TaskSync (memberships, token states, built pages). Returns the ETag of the web client's page
-    of each board, which the change check polls with."""
+    of each regular board, which the change check polls with."""
     local = threading.local()
 
     def read(room: int, member: int, query: str) -> str:
@@ -111,5 +148,7 @@ def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
             read(room, member, "")
         return read(room, members[0], "?limit=200")  # a page is the room's, whoever reads it
 
+    boards = [*spec.room_ids, *spec.planning_room_ids]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(spec.room_ids, pool.map(board, spec.room_ids), strict=True))
+        etags = dict(zip(boards, pool.map(board, boards), strict=True))
+    return {room: etags[room] for room in spec.room_ids}

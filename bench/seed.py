@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
     Column,
@@ -36,11 +36,12 @@ from sqlalchemy.pool import NullPool
 
 from tasksync_common.config import database_url
 
-from .dataset import PASSWORD, Spec
+from .dataset import PASSWORD, ROOMS_PER_PLANNER, Spec
 from .progress import Progress
 
 BATCH = 2000
 START = datetime(2026, 1, 5, 9, 0, 0)
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)  # due dates are around the seeding day
 VERBS = ("Draft", "Review", "Update", "Plan", "Fix", "Test", "Write", "Prepare", "Ship", "Check", "Sort out", "Book")
 THINGS = (
     "the release notes",
@@ -64,6 +65,25 @@ DESCRIPTIONS = (
     "Two rounds of feedback at most; keep it under two pages. Link the final version in the channel.",
     "Blocked until the vendor answers. Follow up on Thursday if nothing arrives; escalate the week after.",
     "See the notes from the planning meeting.",
+)
+# A planning room's labels and checklist items, in both of the project's languages.
+LABELS = (
+    ("Терміново", "#c0392b"),
+    ("Design", "#8e44ad"),
+    ("Бекенд", "#2c3e50"),
+    ("Customer", "#27ae60"),
+    ("Документація", "#d35400"),
+    ("Bug", "#e74c3c"),
+    ("Наступний реліз", "#16a085"),
+    ("Research", "#2980b9"),
+)
+STEPS = (
+    "Зібрати вимоги",
+    "Draft the first version",
+    "Узгодити з командою",
+    "Review the open comments",
+    "Оновити документацію",
+    "Tell the customer it is done",
 )
 
 marker_metadata = MetaData()
@@ -96,7 +116,9 @@ def rooms_tables():
 
 def tasks_tables():
     """The tasks service's tables, from its models."""
+    from tasksync_tasks.checklists import models as _checklists  # noqa: F401
     from tasksync_tasks.extensions import db
+    from tasksync_tasks.labels import models as _labels  # noqa: F401
     from tasksync_tasks.tasks import models as _tasks  # noqa: F401
 
     return db.metadata
@@ -131,7 +153,9 @@ def reusable(backend, spec: Spec) -> dict | None:
     marker = read_marker(backend.tasks_url)
     if not marker or marker["spec"] != spec.fingerprint():
         return None
-    if _count(backend.rooms_url, "users") != spec.users or _count(backend.rooms_url, "rooms") != len(spec.all_room_ids):
+    if _count(backend.rooms_url, "users") != len(spec.all_user_ids) or _count(backend.rooms_url, "rooms") != len(
+        spec.all_room_ids
+    ):
         return None
     return marker
 
@@ -193,7 +217,7 @@ def _users(spec: Spec):
     from tasksync_rooms.users.service import username_key
 
     password_hash = hash_password(PASSWORD)  # one argon2 hash (~50 ms), shared by every user
-    for user_id in range(1, spec.users + 1):
+    for user_id in spec.all_user_ids:
         name = spec.username(user_id)
         yield {
             "id": user_id,
@@ -234,17 +258,28 @@ def _memberships(spec: Spec):
 
 
 def _tasks(spec: Spec):
-    from tasksync_tasks.tasks.models import STATUSES
+    """Every room's tasks; a planning room's with due dates (four in five: some past, most in the
+    next weeks) and priorities; a column room's all in one column. Positions as the tasks service
+    spaces them, in creation order within each column (as its migration numbered existing tasks)."""
+    from tasksync_tasks.tasks.models import PRIORITIES, STATUSES
+    from tasksync_tasks.tasks.positions import GAP
     from tasksync_tasks.tasks.service import search_text
 
     task_id = 0
     for room_id in spec.all_room_ids:
         members = spec.members(room_id)
+        planning, column_room = spec.is_planning(room_id), room_id in spec.column_room_ids
+        in_column = dict.fromkeys(STATUSES, 0)
         for n in range(spec.task_count(room_id)):
             task_id += 1
             title = f"{VERBS[task_id % len(VERBS)]} {THINGS[task_id % len(THINGS)]} ({room_id}.{n + 1})"
             description = DESCRIPTIONS[task_id % len(DESCRIPTIONS)]
+            status = STATUSES[0] if column_room else STATUSES[n % len(STATUSES)]
+            in_column[status] += 1
             at = START + timedelta(seconds=task_id)
+            due = None
+            if planning and n % 5 != 4:
+                due = NOW + timedelta(days=task_id % 45 - 10, hours=task_id % 8)
             yield {
                 "id": task_id,
                 "room_id": room_id,
@@ -252,19 +287,77 @@ def _tasks(spec: Spec):
                 "created_by": members[(n + 1) % len(members)],
                 "title": title,
                 "description": description,
-                "status": STATUSES[n % len(STATUSES)],
+                "status": status,
                 "version": 1,
+                "due_at": due,
+                "priority": PRIORITIES[task_id % len(PRIORITIES)] if planning else "none",
+                "position": in_column[status] * GAP,
                 "search_text": search_text(title, description),
                 "created_at": at,
                 "updated_at": at,
             }
 
 
+def _label_id(spec: Spec, room_id: int, index: int) -> int:
+    return (room_id - spec.planning_room_ids.start) * spec.labels_per_room + index + 1
+
+
+def _labels(spec: Spec):
+    from tasksync_tasks.labels.service import name_key
+
+    for room_id in spec.planning_room_ids:
+        for index in range(spec.labels_per_room):
+            name, color = LABELS[(room_id + index) % len(LABELS)]
+            yield {
+                "id": _label_id(spec, room_id, index),
+                "room_id": room_id,
+                "name": name,
+                "name_key": name_key(name),
+                "color": color,
+                "created_at": START,
+            }
+
+
+def _planning_tasks(spec: Spec):
+    """(room, task id, n) of every task of the planning rooms."""
+    for room_id in spec.planning_room_ids:
+        first = spec.first_task_id(room_id)
+        for n in range(spec.task_count(room_id)):
+            yield room_id, first + n, n
+
+
+def _task_labels(spec: Spec):
+    """None to three of the room's labels on each planning task."""
+    for room_id, task_id, n in _planning_tasks(spec):
+        for k in range(n % 4):
+            yield {"task_id": task_id, "label_id": _label_id(spec, room_id, (n + 2 * k) % spec.labels_per_room)}
+
+
+def _checklist_items(spec: Spec):
+    """Every planning task's checklist, some of it done."""
+    item_id = 0
+    for _room_id, task_id, n in _planning_tasks(spec):
+        for k in range(spec.checklist_items):
+            item_id += 1
+            step = f"{STEPS[(n + k) % len(STEPS)]} ({k + 1}/{spec.checklist_items})"
+            yield {"id": item_id, "task_id": task_id, "text": step, "done": k < n % (spec.checklist_items + 1)}
+
+
 def seed(backend, spec: Spec) -> dict:
     """Replace whatever the databases hold with ``spec``'s data set; the new marker."""
     rooms_metadata, tasks_metadata = rooms_tables(), tasks_tables()
-    # users, then per room: its row, its members and its revision, then the tasks
-    rows = spec.users + len(spec.all_room_ids) * (2 + spec.members_per_room) + spec.total_tasks
+    # users, then per room: its row, its members and its revision, then the tasks, then the
+    # planning rooms' labels, the labels their tasks carry and their checklists
+    planning_tasks = spec.planning_rooms * spec.tasks_per_room
+    rows = (
+        len(spec.all_user_ids)
+        + len(spec.all_room_ids) * (2 + spec.members_per_room)
+        + spec.planners * ROOMS_PER_PLANNER
+        + spec.total_tasks
+        + spec.planning_rooms * spec.labels_per_room
+        + planning_tasks * 3 // 2
+        + planning_tasks * spec.checklist_items
+    )
     progress = Progress(f"seeding the {spec.name} data set", rows)
     rooms_engine, tasks_engine = engine(backend.rooms_url), engine(backend.tasks_url)
     try:
@@ -281,6 +374,9 @@ def seed(backend, spec: Spec) -> dict:
         with tasks_engine.begin() as connection:
             tables = tasks_metadata.tables
             _insert(connection, tables["tasks"], _tasks(spec), progress)
+            _insert(connection, tables["labels"], _labels(spec), progress)
+            _insert(connection, tables["task_labels"], _task_labels(spec), progress)
+            _insert(connection, tables["checklist_items"], _checklist_items(spec), progress)
             revisions = ({"room_id": r, "revision": spec.task_count(r)} for r in spec.all_room_ids)
             _insert(connection, tables["room_revisions"], revisions, progress)
             _restart_ids(connection, tasks_metadata)

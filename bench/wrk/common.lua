@@ -26,9 +26,10 @@ local function fields(line)
   return out
 end
 
--- tokens[user id], rooms {id, members, etag}, tasks {room, id, version, status, member}
+-- tokens[user id], rooms {id, members, etag}, tasks {room, id, version, status, member, and for
+-- a move within a column: first and last, the ids of that column's tasks}, users {user id}
 local function load_data(path)
-  local data = { tokens = {}, rooms = {}, tasks = {} }
+  local data = { tokens = {}, rooms = {}, tasks = {}, users = {} }
   for line in io.lines(path) do
     local f = fields(line)
     if f[1] == "token" then
@@ -40,8 +41,12 @@ local function load_data(path)
       end
       data.rooms[#data.rooms + 1] = { id = f[2], members = members, etag = f[4] ~= "" and f[4] or nil }
     elseif f[1] == "task" then
-      data.tasks[#data.tasks + 1] =
-        { room = f[2], id = f[3], version = tonumber(f[4]), status = f[5], member = tonumber(f[6]) }
+      data.tasks[#data.tasks + 1] = {
+        room = f[2], id = f[3], version = tonumber(f[4]), status = f[5], member = tonumber(f[6]),
+        first = tonumber(f[7]), last = tonumber(f[8]),
+      }
+    elseif f[1] == "user" then
+      data.users[#data.users + 1] = tonumber(f[2])
     end
   end
   return data

@@ -1,4 +1,4 @@
--- Creating and moving tasks, shared by create_task.lua, move_task.lua and mixed.lua.
+-- Creating and moving tasks, shared by create_task.lua, move_task.lua, move_in_column.lua and mixed.lua.
 --
 -- Moves: each thread owns a disjoint share of data.tasks and sends a task again only after the
 -- answer to its previous move came back, with the version that answer carried, so a 412 means a
@@ -28,13 +28,34 @@ function create_request()
   return wrk.format("POST", "/api/v1/rooms/" .. room.id .. "/tasks", headers_for(token, JSON_BODY), body)
 end
 
-function move_request()
-  -- Oldest idle task first; none idle only when answers were lost (each error keeps one away).
+-- Oldest idle task first; none idle only when answers were lost (each error keeps one away).
+local function next_task()
   local task = table.remove(idle, 1) or pick(data.tasks)
   local headers = headers_for(data.tokens[task.member], JSON_BODY)
   headers["If-Match"] = '"' .. task.version .. '"'
+  return task, headers
+end
+
+function move_request()
+  local task, headers = next_task()
   local body = '{"status":"' .. NEXT_STATUS[task.status] .. '"}'
   return wrk.format("PATCH", "/api/v1/rooms/" .. task.room .. "/tasks/" .. task.id, headers, body)
+end
+
+-- A move within the task's column: half of them right after the column's first task (never
+-- moved itself), so that they go into one gap again and again and the column is renumbered
+-- every twenty or so of them; the others right after any other task of the column.
+function move_in_column_request()
+  local task, headers = next_task()
+  local after = task.first
+  if math.random() >= 0.5 then
+    after = math.random(task.first, task.last - 1)
+    if after >= tonumber(task.id) then
+      after = after + 1 -- any task but itself
+    end
+  end
+  local body = '{"after_id":' .. after .. "}"
+  return wrk.format("POST", "/api/v1/rooms/" .. task.room .. "/tasks/" .. task.id .. "/move", headers, body)
 end
 
 -- A task's answer (not a list: those have "items") acknowledges a create (201) or a move (200).

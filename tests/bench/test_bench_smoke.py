@@ -54,6 +54,15 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
     assert by_key["create_task"]["writes"]["creates_acknowledged"] > 0
     assert by_key["move_task"]["writes"]["moved_tasks_checked"] > 0
     assert "lost" in by_key["mixed"]["writes"]
+    # The planning scenarios: every move in a column and every read of my tasks answered 200, the
+    # columns whole and in one order, and the planning boards carry their labels and checklists.
+    in_column = by_key["move_in_column"]
+    assert set(in_column["statuses"]) == {"200"}, in_column["statuses"]
+    assert in_column["writes"]["moved_tasks_checked"] > 0
+    assert in_column["writes"]["columns_checked"] > 0
+    assert in_column["writes"]["column_tasks_missing"] == in_column["writes"]["column_ties"] == 0
+    assert set(by_key["my_tasks"]["statuses"]) == {"200"}, by_key["my_tasks"]["statuses"]
+    assert by_key["board_read_planning"]["kib_per_response"] > 1.5 * by_key["board_read"]["kib_per_response"]
 
     reference = result["reference"]
     _ran(reference)
