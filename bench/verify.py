@@ -10,6 +10,8 @@ cut off at the end may still have written: that shows as "unacknowledged", which
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import func, select
 
 from .load import MoveTask
@@ -42,6 +44,19 @@ def current_moves(engine, pool: list[tuple[int, int, int, int, int]]) -> list[Mo
         for room, task_id, member, first, last in pool
         if task_id in rows
     ]
+
+
+def wait_settled(engine, pool: list[tuple[int, int, int, int, int]], interval: float, at_most: float) -> None:
+    """Return once the pool's versions stay the same for ``interval`` seconds (or after
+    ``at_most``): on a busy machine, requests a load run cut off are written well after it ends."""
+    deadline = time.monotonic() + at_most
+    versions = current_moves(engine, pool)
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        latest = current_moves(engine, pool)
+        if latest == versions:
+            return
+        versions = latest
 
 
 def column_order(engine, columns: dict[int, tuple[int, int]]) -> dict:
