@@ -119,8 +119,14 @@ def load_data(
     )
 
 
+def _share(room: int, groups: tuple[range, ...]) -> float:
+    """How far into its group ``room`` is, from 0 to 1."""
+    group = next(g for g in groups if room in g)
+    return group.index(room) / len(group)
+
+
 def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
-    """Every member reads every regular and planning board once, and one of them the web client's page too, as
+    """Every member reads every board but the big ones once, and one of them the web client's page too, as
     the members of a team in use do all day: the shared cache then holds what it holds in a running
     TaskSync (memberships, token states, built pages). Returns the ETag of the web client's page
     of each regular board, which the change check polls with."""
@@ -148,7 +154,12 @@ def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
             read(room, member, "")
         return read(room, members[0], "?limit=200")  # a page is the room's, whoever reads it
 
-    boards = [*spec.room_ids, *spec.planning_room_ids]
+    # Interleaved, so that the pages of either kind of board are as old when their scenarios run
+    # (a page not read for two minutes leaves the cache: board_access.PAGE_TTL); then the column
+    # rooms, for their members' memberships.
+    groups = (spec.room_ids, spec.planning_room_ids)
+    boards = sorted((r for group in groups for r in group), key=lambda r: _share(r, groups))
+    boards += spec.column_room_ids
     with ThreadPoolExecutor(max_workers=4) as pool:
         etags = dict(zip(boards, pool.map(board, boards), strict=True))
     return {room: etags[room] for room in spec.room_ids}

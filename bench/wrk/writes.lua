@@ -43,8 +43,8 @@ function move_request()
 end
 
 -- A move within the task's column: half of them right after the column's first task (never
--- moved itself), so that they go into one gap again and again and the column is renumbered
--- every twenty or so of them; the others right after any other task of the column.
+-- moved itself), so that they go into one gap again and again and every twentieth of them
+-- (positions.GAP_BITS) renumbers the column; the others right after any other task of it.
 function move_in_column_request()
   local task, headers = next_task()
   local after = task.first
