@@ -163,6 +163,8 @@ def _notes(figures: dict, read: dict) -> str:
         notes.append("kept " + ", ".join(kept))
         if "column_ties" in w:
             notes.append(f"{w['column_tasks_missing']} gone from columns, {w['column_ties']} ties")
+            if w["columns_renumbered"] is not None:
+                notes.append(f"{w['columns_renumbered']}/{w['columns_checked']} columns renumbered")
     odd = {s: n for s, n in statuses.items() if not (s.startswith("2") or s == "304")}
     odd.update({k: v for k, v in figures["socket_errors"].items() if v})
     if odd:

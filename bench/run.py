@@ -180,6 +180,7 @@ def _measured_scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[i
     rooms = scenarios.room_ids(scenario, spec)
     before = verify.room_counts(ctx.tasks_engine, rooms) if scenario.writes else None
     columns = {room: (first, last) for room, _task, _member, first, last in pool if last}
+    anchors = verify.anchors(ctx.tasks_engine, columns)  # to count the renumberings
 
     def data():  # the moves need the versions as they are now
         moves = verify.current_moves(ctx.tasks_engine, pool) if scenario.writes else None
@@ -210,7 +211,7 @@ def _measured_scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[i
         time.sleep(WRITE_SETTLE_S)
         for room, count in result.created.items():
             created[room] = created.get(room, 0) + count
-        figures["writes"] = verify.check(ctx.tasks_engine, before, created, {**moved, **result.moved}, columns)
+        figures["writes"] = verify.check(ctx.tasks_engine, before, created, {**moved, **result.moved}, columns, anchors)
     return figures
 
 

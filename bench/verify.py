@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .load import MoveTask
 from .seed import tasks_tables
@@ -59,9 +59,22 @@ def wait_settled(engine, pool: list[tuple[int, int, int, int, int]], interval: f
         versions = latest
 
 
-def column_order(engine, columns: dict[int, tuple[int, int]]) -> dict:
+def anchors(engine, columns: dict[int, tuple[int, int]]) -> dict[int, str] | None:
+    """The row version (PostgreSQL's xmin) of each column's first task, which the moves never
+    move: it changes only when the column is renumbered (one UPDATE of all its rows). None on
+    SQLite, which has no such thing."""
+    if engine.dialect.name != "postgresql" or not columns:
+        return None
+    tasks = _tasks()
+    firsts = [first for first, _last in columns.values()]
+    statement = select(tasks.c.room_id, text("xmin::text")).where(tasks.c.id.in_(firsts))
+    with engine.connect() as connection:
+        return dict(connection.execute(statement).all())
+
+
+def column_order(engine, columns: dict[int, tuple[int, int]], anchors_before: dict[int, str] | None = None) -> dict:
     """Per column room (room: (first, last) task id), are all its tasks still in it, each at a
-    position of its own?"""
+    position of its own? And how many were renumbered since ``anchors_before`` was read."""
     tasks = _tasks()
     missing = ties = 0
     with engine.connect() as connection:
@@ -76,7 +89,14 @@ def column_order(engine, columns: dict[int, tuple[int, int]]) -> dict:
             ).one()
             missing += last - first + 1 - count
             ties += count - positions
-    return {"columns_checked": len(columns), "column_tasks_missing": missing, "column_ties": ties}
+    after = anchors(engine, columns) if anchors_before is not None else None
+    renumbered = None if after is None else sum(after[room] != anchors_before[room] for room in columns)
+    return {
+        "columns_checked": len(columns),
+        "column_tasks_missing": missing,
+        "column_ties": ties,
+        "columns_renumbered": renumbered,
+    }
 
 
 def check(
@@ -85,9 +105,11 @@ def check(
     created: dict[int, int],
     moved: dict[int, tuple[int, str]],
     columns: dict[int, tuple[int, int]] | None = None,
+    anchors_before: dict[int, str] | None = None,
 ) -> dict:
     """Compare what was acknowledged with what the database holds now; ``columns``: the column
-    rooms moved in (room: (first, last) task id)."""
+    rooms moved in (room: (first, last) task id), ``anchors_before`` what ``anchors`` read of them
+    before the moves."""
     after = room_counts(engine, before)
     lost_creates = sum(max(0, n - (after.get(r, 0) - before.get(r, 0))) for r, n in created.items())
     added = sum(after.get(r, 0) - before[r] for r in before)
@@ -111,7 +133,7 @@ def check(
         or (held[task_id].version == version and held[task_id].status != status)
     ]
     acknowledged = sum(created.values())
-    order = column_order(engine, columns) if columns else {}
+    order = column_order(engine, columns, anchors_before) if columns else {}
     return {
         "creates_acknowledged": acknowledged,
         "creates_kept": acknowledged - lost_creates,
