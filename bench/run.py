@@ -165,6 +165,7 @@ def _scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[int, str] 
         figures = _measured_scenario(ctx, scenario, etags)
         if scenario.slow_clients:
             figures["slow_clients"] = {"open_at_end": slow.open_count, "reopened": slow.reopened}
+    scenarios.drain(ctx.stack.url, ctx.spec, ctx.tokens)
     latency = figures["latency_ms"]
     ctx.say(
         f"  {figures['label']}: {figures['rps']:,.0f} req/s, p50 {latency['p50']:.1f} ms, "
@@ -191,6 +192,8 @@ def _measured_scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[i
     if ctx.options.warmup:
         warm = ctx.load(url, scenario.script, data(), ctx.options.warmup)
         created, moved = warm.created, warm.moved
+        # What the warm-up cut off is answered before the measured run: not counted in it.
+        scenarios.drain(url, spec, ctx.tokens)
         if scenario.writes:
             # Moves the warm-up cut off may still be written: the measured run's versions must
             # come after them, or its first moves of those tasks answer 412.

@@ -3,6 +3,7 @@ draws from. Every request is made as a member of the room it touches."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -117,6 +118,22 @@ def load_data(
         tasks=list(moves or []) if scenario.writes else [],
         users=list(spec.planner_ids) if scenario.planners else [],
     )
+
+
+def drain(base_url: str, spec: Spec, tokens: dict[int, str]) -> None:
+    """Wait until the requests a load run cut off have been answered: one request through the
+    gateway, the tasks and the rooms service, queued behind them. Else a slow scenario's backlog
+    (my tasks, on a busy machine) eats into the next scenario's measured seconds."""
+    user = next(iter(spec.planner_ids), 1)
+    session = requests.Session()
+    session.trust_env = False  # loopback only: never a proxy from the environment
+    with contextlib.suppress(requests.RequestException):  # best effort: the next run measures anyway
+        session.get(
+            f"{base_url}/api/v1/users/me/tasks?limit=1",
+            headers={"Authorization": f"Bearer {tokens[user]}"},
+            timeout=60,
+        )
+    session.close()
 
 
 def _share(room: int, groups: tuple[range, ...]) -> float:
