@@ -35,51 +35,34 @@ _TASKS = Task.__table__
 _COLUMNS = [column for column in _TASKS.c if column.key != "search_text"]
 _FIND = select(*_COLUMNS).where(_TASKS.c.id == bindparam("task"), _TASKS.c.room_id == bindparam("room"))
 _INSERT = sql_insert(_TASKS).returning(*_COLUMNS)
-# A compare-and-set on the version; every editable field is written (unchanged ones as they were
-# read, which the version check guarantees are still current).
-_WRITE = (
-    sql_update(_TASKS)
-    .where(
-        _TASKS.c.id == bindparam("task"),
-        _TASKS.c.room_id == bindparam("room"),
-        _TASKS.c.version == bindparam("read_version"),
+
+
+def _compare_and_set(**values):
+    """An UPDATE of one task of a room, only while it is still at ``read_version``: the version
+    goes up by one, and the row comes back as written (none when someone else wrote first)."""
+    return (
+        sql_update(_TASKS)
+        .where(
+            _TASKS.c.id == bindparam("task"),
+            _TASKS.c.room_id == bindparam("room"),
+            _TASKS.c.version == bindparam("read_version"),
+        )
+        .values(**values, version=_TASKS.c.version + 1, updated_at=bindparam("now"))
+        .returning(*_COLUMNS)
     )
-    .values(
-        **{name: bindparam(f"new_{name}") for name in EDITABLE},
-        search_text=bindparam("new_search_text"),
-        position=bindparam("new_position"),
-        version=_TASKS.c.version + 1,
-        updated_at=bindparam("now"),
-    )
-    .returning(*_COLUMNS)
+
+
+# Every editable field is written (unchanged ones as they were read, which the version check
+# guarantees are still current).
+_WRITE = _compare_and_set(
+    **{name: bindparam(f"new_{name}") for name in EDITABLE},
+    search_text=bindparam("new_search_text"),
+    position=bindparam("new_position"),
 )
-# A move: the task's column and place, version-checked like every write.
-_MOVE = (
-    sql_update(_TASKS)
-    .where(
-        _TASKS.c.id == bindparam("task"),
-        _TASKS.c.room_id == bindparam("room"),
-        _TASKS.c.version == bindparam("read_version"),
-    )
-    .values(
-        status=bindparam("new_status"),
-        position=bindparam("new_position"),
-        version=_TASKS.c.version + 1,
-        updated_at=bindparam("now"),
-    )
-    .returning(*_COLUMNS)
-)
-# A change kept outside the task's row (its checklist): the version still goes up, compare-and-set.
-_TOUCH = (
-    sql_update(_TASKS)
-    .where(
-        _TASKS.c.id == bindparam("task"),
-        _TASKS.c.room_id == bindparam("room"),
-        _TASKS.c.version == bindparam("read_version"),
-    )
-    .values(version=_TASKS.c.version + 1, updated_at=bindparam("now"))
-    .returning(*_COLUMNS)
-)
+# A move: the task's column and place.
+_MOVE = _compare_and_set(status=bindparam("new_status"), position=bindparam("new_position"))
+# A change kept outside the task's row (its checklist): the version still goes up.
+_TOUCH = _compare_and_set()
 
 
 def search_text(title: str, description: str | None) -> str:
