@@ -137,8 +137,9 @@ def test_parallel_moves_into_one_gap_leave_one_total_order(stack, people):
     room = make_room(owner)
     join(member, room)
     tasks = f"/api/v1/rooms/{room['id']}/tasks"
-    first = make_task(owner, room["id"])["id"]
     movers = [make_task(owner, room["id"], status="completed" if n % 2 else "pending")["id"] for n in range(12)]
+    # made last, so that no mover already stands right after it (a move there would change nothing)
+    first = make_task(owner, room["id"])["id"]
     etag_before = owner.get(tasks).headers["ETag"]
     body = {"status": "pending", "after_id": first}
     responses = in_parallel(stack, member.token, [partial(_move, f"{tasks}/{m}/move", body) for m in movers])
