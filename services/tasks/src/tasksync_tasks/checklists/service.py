@@ -31,7 +31,7 @@ def _edit(
     a change of the task: the task as it is shown afterwards."""
     membership.require_member(room_id, caller)
     for _ in range(tasks.UPDATE_ATTEMPTS):
-        revisions.lock(room_id)  # as every task write: the item count is read by one writer at a time
+        revisions.begin_change(room_id)  # as every task write: the item count is read by one writer at a time
         task = tasks.find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             db.session.rollback()
@@ -46,7 +46,6 @@ def _edit(
             return with_details_one(task)
         written = tasks.touch(room_id, task_id, task.version)
         if written is not None:
-            revisions.bump(room_id)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()

@@ -1,6 +1,6 @@
 """A room's labels: every rule about them, and about which of them a task carries.
 
-Every write takes the room's lock first (``revisions.lock``), as every task write does: writes in
+Every write takes the room's lock first (``revisions.begin_change``), as every task write does: writes in
 one room follow one another, so a label count, a name check or a deletion never races a task
 being given that label, and the locks come in one order (room, then the rest): no deadlock."""
 
@@ -52,7 +52,7 @@ def get_all(*, room_id: int, caller: Identity) -> list[Row]:
 def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     """Add a label to the room: its name unique in the room (409), at most MAX_PER_ROOM (422)."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)  # creations in one room count the labels one after another
+    revisions.begin_change(room_id)  # creations in one room count the labels one after another
     count = db.session.execute(select(func.count()).where(_LABELS.c.room_id == room_id)).scalar_one()
     if count >= MAX_PER_ROOM:
         db.session.rollback()
@@ -63,7 +63,6 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(TAKEN) from None
-    revisions.bump(room_id)
     db.session.commit()
     return label
 
@@ -71,7 +70,7 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
 def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Row:
     """Rename or recolour a label (the tasks that carry it do not change)."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)
+    revisions.begin_change(room_id)
     label = _find(room_id, label_id)
     if all(getattr(label, name) == value for name, value in fields.items()):
         db.session.rollback()  # nothing to change
@@ -86,7 +85,6 @@ def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Ro
         db.session.rollback()
         raise Conflict(TAKEN) from None
     assert changed is not None  # found above, under the room's lock
-    revisions.bump(room_id)
     db.session.commit()
     return changed
 
@@ -95,7 +93,7 @@ def delete(*, room_id: int, label_id: int, caller: Identity) -> None:
     """Delete a label: it leaves every task that carried it, and each of those tasks counts a
     change (its version goes up: its ``label_ids`` are not what a client last saw)."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)  # no task is being given this label meanwhile
+    revisions.begin_change(room_id)  # no task is being given this label meanwhile
     _find(room_id, label_id)
     carriers = select(_LINKS.c.task_id).where(_LINKS.c.label_id == label_id)
     db.session.execute(
@@ -103,7 +101,6 @@ def delete(*, room_id: int, label_id: int, caller: Identity) -> None:
     )
     db.session.execute(sql_delete(_LINKS).where(_LINKS.c.label_id == label_id))
     db.session.execute(sql_delete(_LABELS).where(_LABELS.c.id == label_id))
-    revisions.bump(room_id)
     db.session.commit()
 
 

@@ -19,48 +19,31 @@ _INCREMENT = (
     .returning(_REVISIONS.c.revision)
 )
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
-_LOCK = _READ.with_for_update()
 
 
 def _increment(room_id: int) -> int | None:
     return db.session.execute(_INCREMENT, {"room": room_id}).scalar()
 
 
-def lock(room_id: int) -> None:
-    """Hold the room's revision row until the caller's transaction ends: every task write takes
-    it first, so writes in one room (the order of a column above all) follow one another, and
-    always in the same order of locks (room, then task), which no deadlock can come from. On
-    SQLite every write transaction holds the whole database anyway (BEGIN IMMEDIATE)."""
-    if db.session.execute(_LOCK, {"room": room_id}).first() is not None:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
-    except IntegrityError:  # another writer created the row first
-        pass
-    db.session.execute(_LOCK, {"room": room_id})
-
-
-def bump(room_id: int) -> int:
-    """Count one more change in the room, inside the caller's transaction; the new revision,
-    published to every process once that transaction commits."""
-    revision = _bump(room_id)
+def begin_change(room_id: int) -> int:
+    """Lock the room's revision row until the caller's transaction ends, and count that
+    transaction's change: the room's new revision, published to every process once it commits
+    (a transaction that rolls back counts nothing). Every write to a room's board takes it first,
+    so writes in one room (the order of a column above all) follow one another, always in the
+    same order of locks (room, then task), which no deadlock can come from. One statement: the
+    UPDATE that counts is the one that locks. On SQLite every write transaction holds the whole
+    database anyway (BEGIN IMMEDIATE)."""
+    revision = _increment(room_id)
+    if revision is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=1))
+            revision = 1
+        except IntegrityError:  # another writer created the row first
+            revision = _increment(room_id)
+            assert revision is not None  # the row is there now
     after_commit.defer(db.session, _publish, room_id, revision)
     return revision
-
-
-def _bump(room_id: int) -> int:
-    revision = _increment(room_id)
-    if revision is not None:
-        return revision
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=1))
-        return 1
-    except IntegrityError:  # another writer created the row first
-        revision = _increment(room_id)
-        assert revision is not None  # the row is there now
-        return revision
 
 
 def _load(room_id: int) -> int:
@@ -80,6 +63,6 @@ def current(room_id: int) -> int:
 
 
 def forget(room_id: int) -> int:
-    """The room is gone: count that too (never drop the counter: a revision, and so an ETag,
-    must never be reused should the room id come back)."""
-    return bump(room_id)
+    """The room is gone: count that too, as its last change (never drop the counter: a
+    revision, and so an ETag, must never be reused should the room id come back)."""
+    return begin_change(room_id)

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
 from . import cursors, positions, revisions
-from .details import with_details, with_details_one
+from .details import as_created, with_details, with_details_one
 from .models import STATUSES, Task
 from .schemas import TaskPage
 
@@ -103,7 +103,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     assignee = fields.get("user_id", caller.user_id)
     _check_assignee(room_id, assignee, caller)
     status = fields.get("status", "pending")
-    revisions.lock(room_id)  # before the end of the column is read
+    revisions.begin_change(room_id)  # before the end of the column is read
     now = utcnow()
     values = {
         "room_id": room_id,
@@ -123,10 +123,10 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     label_ids = fields.get("label_ids", [])
     labels.check_ids(room_id, label_ids)
     task = db.session.execute(_INSERT, values).one()
-    labels.replace(task.id, label_ids)
-    revisions.bump(room_id)
+    if label_ids:
+        labels.replace(task.id, label_ids)
     db.session.commit()
-    return with_details_one(task)
+    return as_created(task, label_ids)
 
 
 def get(*, room_id: int, task_id: int, caller: Identity) -> dict:
@@ -208,7 +208,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     label_ids: list[int] | None = fields.get("label_ids")
     columns = {name: value for name, value in fields.items() if name != "label_ids"}
     for _ in range(UPDATE_ATTEMPTS):
-        revisions.lock(room_id)
+        revisions.begin_change(room_id)
         task = find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             db.session.rollback()
@@ -239,7 +239,6 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
         if written is not None:
             if relabel is not None:
                 labels.replace(task_id, relabel)
-            revisions.bump(room_id)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
@@ -251,7 +250,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
 def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None) -> None:
     """Delete a task; with ``if_match``, only if it is still at one of those versions."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)
+    revisions.begin_change(room_id)
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
         statement = statement.where(Task.version.in_(sorted(if_match)))
@@ -259,16 +258,14 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
         db.session.rollback()
         find(room_id, task_id)  # 404 if it is not there at all
         raise Stale(STALE)
-    revisions.bump(room_id)
     db.session.commit()
 
 
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
-    revisions.lock(room_id)
+    revisions.forget(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     labels.delete_room(room_id)
-    revisions.forget(room_id)
     db.session.commit()
 
 
@@ -276,7 +273,7 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
     """Put a task into column ``fields['status']`` (its own by default) right after task
     ``fields['after_id']``, or first when that is None; a move to where it is changes nothing."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)  # the column's order is read and written by one writer at a time
+    revisions.begin_change(room_id)  # the column's order is read and written by one writer at a time
     task = find(room_id, task_id)
     if if_match is not None and task.version not in if_match:
         db.session.rollback()
@@ -289,7 +286,6 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
         return with_details_one(task)
     values = {"task": task_id, "room": room_id, "read_version": task.version, "now": utcnow()}
     moved = db.session.execute(_MOVE, {**values, "new_status": status, "new_position": position}).one()
-    revisions.bump(room_id)
     db.session.commit()
     return with_details_one(moved)
 
