@@ -20,6 +20,8 @@ _INCREMENT = (
 )
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
 _LOCK = _READ.with_for_update()
+_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room"))
+_CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
 
 
 def _increment(room_id: int) -> int | None:
@@ -81,5 +83,12 @@ def current(room_id: int) -> int:
 
 def forget(room_id: int) -> int:
     """The room is gone: count that too (never drop the counter: a revision, and so an ETag,
-    must never be reused should the room id come back)."""
-    return bump(room_id)
+    must never be reused should the room id come back), and close it to late history entries."""
+    revision = bump(room_id)
+    db.session.execute(_CLOSE, {"room": room_id})
+    return revision
+
+
+def closed(room_id: int) -> bool:
+    """Whether the room was deleted (``forget``); the caller holds its lock."""
+    return bool(db.session.execute(_CLOSED, {"room": room_id}).scalar())
