@@ -1,5 +1,7 @@
 """What the activity routes take and give, and what the rooms service delivers."""
 
+from typing import Any
+
 from apiflask import Schema
 from apiflask.fields import DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
@@ -19,7 +21,7 @@ def _known_kinds(kinds: list[str]) -> None:
         raise ValidationError(f"Unknown kind {unknown[0]!r}; one of: {', '.join(KINDS)}.")
 
 
-def Kind(**kwargs) -> String:
+def Kind(**kwargs: Any) -> String:
     """One of the activity kinds, described once as the ActivityKind schema."""
     metadata = {"enum": list(KINDS), "description": "What happened.", NAMED_SCHEMA: "ActivityKind"}
     return String(metadata=metadata, **kwargs)

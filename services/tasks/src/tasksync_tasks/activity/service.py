@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, insert, select
+from sqlalchemy import Row, Select, bindparam, insert, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -44,7 +44,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-def changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list]:
+def changes(old: Mapping[Any, Any], new: Mapping[str, Any]) -> dict[str, list]:
     """Each field of ``new`` whose value differs from ``old``'s, as ``[old, new]``."""
     return {name: [plain(old[name]), plain(value)] for name, value in new.items() if old[name] != value}
 
@@ -97,6 +97,19 @@ def page(*, room_id: int, caller: Identity, query: dict, task_id: int | None = N
     membership.require_member(room_id, caller)
     if task_id is not None and db.session.execute(_TASK_IN_ROOM, {"task": task_id, "room": room_id}).first() is None:
         raise NotFound("No such task in this room.")
+    limit = query["limit"]
+    rows: list[Row] = list(db.session.execute(page_statement(room_id, task_id, query).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [dict(row._mapping) for row in rows],
+        "next_cursor": cursors.encode_activity(rows[-1].id) if more else None,
+    }
+
+
+def page_statement(room_id: int, task_id: int | None, query: dict) -> Select:
+    """The entries a page shows, newest first (before its limit): a walk down the (room_id, id)
+    index, or (task_id, id) for one task, as fast in a room of 100,000 entries as of 100."""
     statement = select(*_COLUMNS).where(_ACTIVITY.c.room_id == room_id)
     if task_id is not None:
         statement = statement.where(_ACTIVITY.c.task_id == task_id)
@@ -104,11 +117,4 @@ def page(*, room_id: int, caller: Identity, query: dict, task_id: int | None = N
         statement = statement.where(_ACTIVITY.c.kind.in_(sorted(set(query["kind"]))))
     if query.get("cursor"):
         statement = statement.where(_ACTIVITY.c.id < cursors.decode_activity(query["cursor"]))
-    limit = query["limit"]
-    rows: list[Row] = list(db.session.execute(statement.order_by(_ACTIVITY.c.id.desc()).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [dict(row._mapping) for row in rows],
-        "next_cursor": cursors.encode_activity(rows[-1].id) if more else None,
-    }
+    return statement.order_by(_ACTIVITY.c.id.desc())
