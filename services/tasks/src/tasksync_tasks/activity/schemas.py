@@ -29,7 +29,7 @@ def Kind(**kwargs: Any) -> String:
 
 class ActivityQuery(Schema):
     kind = List(
-        String(),
+        Kind(),
         validate=[Length(max=MAX_KINDS), _known_kinds],
         metadata={"description": "Only entries of these kinds (repeat the parameter for several)."},
     )
