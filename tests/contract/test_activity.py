@@ -377,3 +377,15 @@ def test_a_new_member_reads_the_whole_history(stack, people):
     join(newcomer, room)
     wait_until(lambda: len(history(newcomer, room["id"])) == 2)
     assert kinds(history(newcomer, room["id"])) == ["member.joined", "task.created"]
+
+
+def _join(code, client):
+    return client.post("/api/v1/rooms/join", json={"code": code})
+
+
+def test_parallel_joins_of_one_person_are_one_entry(stack, owner, member):
+    room = make_room(owner)
+    responses = in_parallel(stack, member.token, [partial(_join, room["code"])] * 8)
+    assert [response.status_code for response in responses] == [200] * 8, [r.text for r in responses]
+    ok(owner.patch(f"/api/v1/rooms/{room['id']}", json={"name": "After the joins"}))
+    wait_until(lambda: kinds(history(owner, room["id"])) == ["room.renamed", "member.joined"])

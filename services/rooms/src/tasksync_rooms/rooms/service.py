@@ -133,10 +133,12 @@ def join(*, user_id: int, code: str) -> dict:
         raise NotFound("No room has that code.")
     room_id = room.id  # the commit expires ``room``; its id is all that is needed after it
     if db.session.get(Membership, (user_id, room_id)) is None:
-        db.session.add(Membership(user_id=user_id, room_id=room_id, role=MEMBER))
+        # The entry first: the membership's INSERT is flushed at the commit, whose IntegrityError
+        # (joined twice at once) is handled below, and takes the outbox row back with it.
         username = _username(user_id)
         data = {"user_id": user_id, "username": username}
         activity.record(room_id=room_id, kind="member.joined", actor_id=user_id, actor_username=username, data=data)
+        db.session.add(Membership(user_id=user_id, room_id=room_id, role=MEMBER))
     _roles_change(room_id, [user_id])  # for a member already too, so that the cache holds the answer
     try:
         db.session.commit()
@@ -204,11 +206,11 @@ def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:
     membership = db.session.get(Membership, (member_id, room_id))
     if membership is None:
         raise NotFound("That user is not a member of this room.")
-    db.session.delete(membership)
     names = activity.usernames([user_id, member_id])
     kind = "member.left" if member_id == user_id else "member.removed"
     data = {"user_id": member_id, "username": names[member_id]}
     activity.record(room_id=room_id, kind=kind, actor_id=user_id, actor_username=names[user_id], data=data)
+    db.session.delete(membership)
     _roles_change(room_id, [member_id])
     db.session.commit()
 
