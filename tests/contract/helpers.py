@@ -6,7 +6,9 @@ Everything here speaks HTTP to the gateway only, as any client of docs/api.md wo
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.conftest import Client
 
@@ -176,3 +178,20 @@ def list_all_tasks(client: Client, room_id: int, limit: int = 200, **params) -> 
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def in_parallel(stack, token: str | None, calls):
+    """Run each ``call(client)`` on its own thread and connection, released together; return their results."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        client = Client(stack.url)
+        client.token = token
+        try:
+            barrier.wait(timeout=30)
+            return call(client)
+        finally:
+            client.session.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))

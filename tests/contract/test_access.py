@@ -30,6 +30,8 @@ ROOM_ROUTES = [
     ("POST", "/api/v1/rooms/{room}/tasks/{task}/checklist", {"text": "intruder"}),
     ("PATCH", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", {"done": True}),
     ("DELETE", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", None),
+    ("GET", "/api/v1/rooms/{room}/activity", None),
+    ("GET", "/api/v1/rooms/{room}/tasks/{task}/activity", None),
 ]
 ROUTE_IDS = [f"{method} {path.removeprefix('/api/v1/rooms/{room}') or '/'}" for method, path, _ in ROOM_ROUTES]
 OWNER_ONLY = [
@@ -156,6 +158,8 @@ def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body
         ("member", "POST", "/api/v1/rooms/{room}/tasks/{task}/checklist", {"text": "by a member"}, 201),
         ("member", "PATCH", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", {"done": True}, 200),
         ("member", "DELETE", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", None, 200),
+        ("member", "GET", "/api/v1/rooms/{room}/activity", None, 200),
+        ("member", "GET", "/api/v1/rooms/{room}/tasks/{task}/activity", None, 200),
         ("owner", "PATCH", "/api/v1/rooms/{room}", {"name": "renamed"}, 200),
         ("owner", "POST", "/api/v1/rooms/{room}/code", None, 200),
         ("owner", "DELETE", "/api/v1/rooms/{room}/members/{member}", None, 204),

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 import pytest
 
-from tests.conftest import Client
 from tests.contract.helpers import (
     PASSWORD,
     etag,
+    in_parallel,
     join,
     list_all_tasks,
     make_room,
@@ -26,23 +24,6 @@ from tests.contract.helpers import (
 @pytest.fixture(scope="module")
 def people(stack):
     return sign_up(stack.url), sign_up(stack.url)
-
-
-def in_parallel(stack, token: str | None, calls):
-    """Run each ``call(client)`` on its own thread and connection, released together; return their results."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        client = Client(stack.url)
-        client.token = token
-        try:
-            barrier.wait(timeout=30)
-            return call(client)
-        finally:
-            client.session.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def _patch(url, body, headers, client):

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from tasksync_common.board_access import member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_tasks import create_app
+from tasksync_tasks.people import username_key
 from tasksync_tasks.tasks.positions import GAP
 from tools.service_testing import backends, service_app, signer, token_for
 
@@ -47,6 +48,7 @@ def _person(user_id: int, rooms: list[int]) -> dict:
     """A signed-in member of ``rooms``, as the rooms service publishes them."""
     token, claims = token_for(user_id)
     cache.set(token_key(claims["jti"]), ACTIVE)
+    cache.set(username_key(user_id), f"user{user_id}")
     for room in rooms:
         cache.set(member_key(room, user_id), "owner")
     return {"Authorization": f"Bearer {token}"}

@@ -4,7 +4,7 @@ import os
 
 from gunicorn.workers.base import Worker
 
-from tasksync_common import gunicorn_errors
+from tasksync_common import background, gunicorn_errors
 from tasksync_common.logs import LOGGING
 
 gunicorn_errors.install()
@@ -36,6 +36,11 @@ def post_request(worker: Worker, req: object, environ: dict, resp: object) -> No
         import gevent  # type: ignore[import-untyped]  # gevent ships no type information
 
         gevent.sleep(0.000_001)
+
+
+def post_worker_init(worker: Worker) -> None:
+    """Start the app's background work (the rooms service's activity relay) in this worker."""
+    background.start(worker.wsgi)
 
 
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)  # gthread only

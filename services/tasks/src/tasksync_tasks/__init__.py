@@ -15,7 +15,8 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     settings = settings or config.load()
     app = create_base_app(__name__, "TaskSync API", settings, test_config)
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.tasks_database_url)
-    from .checklists import models as _checklist_models  # noqa: F401  (registers the tables)
+    from .activity import models as _activity_models  # noqa: F401  (registers the tables)
+    from .checklists import models as _checklist_models  # noqa: F401
     from .labels import models as _label_models  # noqa: F401
     from .tasks import models as _models  # noqa: F401
 
@@ -23,6 +24,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     auth.init_app(app, auth.Authenticator(Verifier(key_lookup or RemoteKeys(rooms)), remote_token_state(rooms)))
 
     from . import internal
+    from .activity import routes as activity
     from .assigned import routes as assigned
     from .checklists import routes as checklists
     from .labels import routes as labels
@@ -32,6 +34,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     app.register_blueprint(checklists.bp)
     app.register_blueprint(labels.bp)
     app.register_blueprint(assigned.bp)
+    app.register_blueprint(activity.bp)
     app.register_blueprint(internal.bp)
 
     return app

@@ -13,6 +13,7 @@ from tasksync_common.errors import Conflict, Forbidden, NotFound, Unavailable
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
+from ..activity import service as activity
 from ..extensions import db
 from ..users.models import User
 from . import codes
@@ -62,6 +63,10 @@ def get(*, room_id: int, user_id: int) -> dict:
     return dict(row._mapping)
 
 
+def _username(user_id: int) -> str:
+    return activity.usernames([user_id])[user_id]
+
+
 def _owned(room_id: int, user_id: int) -> Room:
     view = get(room_id=room_id, user_id=user_id)
     if view["role"] != OWNER:
@@ -99,7 +104,12 @@ def create(*, user_id: int, name: str) -> dict:
 def rename(*, room_id: int, user_id: int, name: str) -> dict:
     """Rename a room (owner only)."""
     room = _owned(room_id, user_id)
-    room.name = name
+    if room.name != name:
+        data = {"name": name, "changes": {"name": [room.name, name]}}
+        activity.record(
+            room_id=room_id, kind="room.renamed", actor_id=user_id, actor_username=_username(user_id), data=data
+        )
+        room.name = name
     db.session.commit()
     return get(room_id=room_id, user_id=user_id)
 
@@ -123,6 +133,11 @@ def join(*, user_id: int, code: str) -> dict:
         raise NotFound("No room has that code.")
     room_id = room.id  # the commit expires ``room``; its id is all that is needed after it
     if db.session.get(Membership, (user_id, room_id)) is None:
+        # The entry first: the membership's INSERT is flushed at the commit, whose IntegrityError
+        # (joined twice at once) is handled below, and takes the outbox row back with it.
+        username = _username(user_id)
+        data = {"user_id": user_id, "username": username}
+        activity.record(room_id=room_id, kind="member.joined", actor_id=user_id, actor_username=username, data=data)
         db.session.add(Membership(user_id=user_id, room_id=room_id, role=MEMBER))
     _roles_change(room_id, [user_id])  # for a member already too, so that the cache holds the answer
     try:
@@ -198,6 +213,10 @@ def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:
     membership = db.session.get(Membership, (member_id, room_id))
     if membership is None:
         raise NotFound("That user is not a member of this room.")
+    names = activity.usernames([user_id, member_id])
+    kind = "member.left" if member_id == user_id else "member.removed"
+    data = {"user_id": member_id, "username": names[member_id]}
+    activity.record(room_id=room_id, kind=kind, actor_id=user_id, actor_username=names[user_id], data=data)
     db.session.delete(membership)
     _roles_change(room_id, [member_id])
     db.session.commit()
@@ -218,6 +237,7 @@ def delete(*, room_id: int, user_id: int) -> None:
         db.session.commit()
         raise
     db.session.query(Membership).filter_by(room_id=room_id).delete()
+    activity.forget_room(room_id)
     db.session.delete(room)
     db.session.commit()
 

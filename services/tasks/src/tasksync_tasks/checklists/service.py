@@ -1,6 +1,6 @@
 """A task's checklist. Every change to it is a change to the task: the task's version goes up
 (a compare-and-set, as for any task write; ``If-Match`` is honoured) and so does the room's
-revision."""
+revision, and the room's history gains a ``checklist.updated`` entry saying what changed."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tasksync_common.auth import Identity
 from tasksync_common.errors import DomainError, Invalid, NotFound, Stale, Unavailable
 
 from .. import membership
+from ..activity import service as activity
 from ..extensions import db
 from ..tasks import revisions
 from ..tasks import service as tasks
@@ -25,10 +26,10 @@ NO_ITEM = "No such checklist item on this task."
 
 
 def _edit(
-    room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None, change: Callable[[], bool]
+    room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None, change: Callable[[], dict | None]
 ) -> dict:
-    """Apply ``change`` (True when it changed something) to the task's checklist, and count it as
-    a change of the task: the task as it is shown afterwards."""
+    """Apply ``change`` to the task's checklist (what it did, for the history; None when it
+    changed nothing), and count it as a change of the task: the task as it is shown afterwards."""
     membership.require_member(room_id, caller)
     for _ in range(tasks.UPDATE_ATTEMPTS):
         revisions.begin_change(room_id)  # as every task write: the item count is read by one writer at a time
@@ -41,11 +42,13 @@ def _edit(
         except DomainError:
             db.session.rollback()
             raise
-        if not changed:
+        if changed is None:
             db.session.rollback()
             return with_details_one(task)
         written = tasks.touch(room_id, task_id, task.version)
         if written is not None:
+            data = {"title": task.title, **changed}
+            activity.record(room_id=room_id, kind="checklist.updated", actor=caller, task_id=task_id, data=data)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()
@@ -57,12 +60,14 @@ def _edit(
 def add(*, room_id: int, task_id: int, caller: Identity, text: str, if_match: frozenset[int] | None) -> dict:
     """Add an item at the end of the task's checklist (at most MAX_PER_TASK items)."""
 
-    def change() -> bool:
+    def change() -> dict:
         count = db.session.execute(select(func.count()).where(_ITEMS.c.task_id == task_id)).scalar_one()
         if count >= MAX_PER_TASK:
             raise Invalid("checklist", f"A task has at most {MAX_PER_TASK} checklist items.")
-        db.session.execute(insert(_ITEMS).values(task_id=task_id, text=text, done=False))
-        return True
+        item_id = db.session.execute(
+            insert(_ITEMS).values(task_id=task_id, text=text, done=False).returning(_ITEMS.c.id)
+        ).scalar_one()
+        return {"action": "added", "item": {"id": item_id, "text": text}}
 
     return _edit(room_id, task_id, caller, if_match, change)
 
@@ -72,16 +77,21 @@ def update(
 ) -> dict:
     """Change an item's text or state; an item of another task is 404."""
 
-    def change() -> bool:
+    def change() -> dict | None:
         item = db.session.execute(
             select(_ITEMS.c.text, _ITEMS.c.done).where(_ITEMS.c.id == item_id, _ITEMS.c.task_id == task_id)
         ).one_or_none()
         if item is None:
             raise NotFound(NO_ITEM)
         if all(getattr(item, name) == value for name, value in fields.items()):
-            return False
+            return None
         db.session.execute(sql_update(_ITEMS).where(_ITEMS.c.id == item_id).values(**fields))
-        return True
+        text = fields.get("text", item.text)
+        return {
+            "action": "updated",
+            "item": {"id": item_id, "text": text},
+            "changes": activity.changes(item._mapping, fields),
+        }
 
     return _edit(room_id, task_id, caller, if_match, change)
 
@@ -89,12 +99,12 @@ def update(
 def delete(*, room_id: int, task_id: int, item_id: int, caller: Identity, if_match: frozenset[int] | None) -> dict:
     """Remove an item from the task's checklist; an item of another task is 404."""
 
-    def change() -> bool:
+    def change() -> dict:
         removed = db.session.execute(
-            sql_delete(_ITEMS).where(_ITEMS.c.id == item_id, _ITEMS.c.task_id == task_id).returning(_ITEMS.c.id)
+            sql_delete(_ITEMS).where(_ITEMS.c.id == item_id, _ITEMS.c.task_id == task_id).returning(_ITEMS.c.text)
         ).first()
         if removed is None:
             raise NotFound(NO_ITEM)
-        return True
+        return {"action": "removed", "item": {"id": item_id, "text": removed.text}}
 
     return _edit(room_id, task_id, caller, if_match, change)

@@ -18,6 +18,7 @@ from tasksync_common.errors import Conflict, Invalid, NotFound
 from tasksync_common.timestamps import utcnow
 
 from .. import membership
+from ..activity import service as activity
 from ..extensions import db
 from ..tasks import revisions
 from ..tasks.models import Task
@@ -63,6 +64,9 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     except IntegrityError:
         db.session.rollback()
         raise Conflict(TAKEN) from None
+    activity.record(
+        room_id=room_id, kind="label.created", actor=caller, data={"label_id": label.id, "name": name, "color": color}
+    )
     db.session.commit()
     return label
 
@@ -85,6 +89,8 @@ def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Ro
         db.session.rollback()
         raise Conflict(TAKEN) from None
     assert changed is not None  # found above, under the room's lock
+    data = {"label_id": label_id, "name": changed.name, "changes": activity.changes(label._mapping, fields)}
+    activity.record(room_id=room_id, kind="label.updated", actor=caller, data=data)
     db.session.commit()
     return changed
 
@@ -94,13 +100,15 @@ def delete(*, room_id: int, label_id: int, caller: Identity) -> None:
     change (its version goes up: its ``label_ids`` are not what a client last saw)."""
     membership.require_member(room_id, caller)
     revisions.begin_change(room_id)  # no task is being given this label meanwhile
-    _find(room_id, label_id)
+    label = _find(room_id, label_id)
     carriers = select(_LINKS.c.task_id).where(_LINKS.c.label_id == label_id)
     db.session.execute(
         sql_update(_TASKS).where(_TASKS.c.id.in_(carriers)).values(version=_TASKS.c.version + 1, updated_at=utcnow())
     )
     db.session.execute(sql_delete(_LINKS).where(_LINKS.c.label_id == label_id))
     db.session.execute(sql_delete(_LABELS).where(_LABELS.c.id == label_id))
+    data = {"label_id": label_id, "name": label.name, "color": label.color}
+    activity.record(room_id=room_id, kind="label.deleted", actor=caller, data=data)
     db.session.commit()
 
 

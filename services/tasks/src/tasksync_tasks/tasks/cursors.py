@@ -1,6 +1,6 @@
-"""Opaque page cursors: where the last task a page showed stands in the page's order (its id in
-creation order; its position and id in board order; its due time and id in due order). Each
-sort's cursors are its own."""
+"""Opaque page cursors: where the last item a page showed stands in the page's order (a task's id
+in creation order; its position and id in board order; its due time and id in due order; an
+activity entry's id, newest first). Each order's cursors are its own."""
 
 from __future__ import annotations
 
@@ -43,10 +43,27 @@ def encode(last_id: int) -> str:
 
 def decode(cursor: str) -> int:
     """The task id a cursor continues after; 422 for anything this module did not make."""
-    number = _unwrap(cursor, PREFIX)
+    return _decode_id(cursor, PREFIX)
+
+
+def _decode_id(cursor: str, prefix: str) -> int:
+    number = _unwrap(cursor, prefix)
     if not (number.isascii() and number.isdigit() and len(number) <= 10) or int(number) > MAX_ID:
         raise _refused()
     return int(number)
+
+
+ACTIVITY_PREFIX = "a1:"
+
+
+def encode_activity(last_id: int) -> str:
+    """The cursor that continues a newest-first history after (below) entry ``last_id``."""
+    return _wrap(f"{ACTIVITY_PREFIX}{last_id}")
+
+
+def decode_activity(cursor: str) -> int:
+    """The entry id a history cursor continues below; 422 for anything else."""
+    return _decode_id(cursor, ACTIVITY_PREFIX)
 
 
 def encode_position(position: int, last_id: int) -> str:

@@ -65,3 +65,5 @@ class RoomRevision(db.Model):
 
     room_id = db.Column(db.Integer, primary_key=True, autoincrement=False)
     revision = db.Column(db.Integer, nullable=False, default=0)
+    # Set when the room is deleted: its history is gone, and an entry delivered late is dropped.
+    closed = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())

@@ -20,6 +20,9 @@ _INCREMENT = (
     .returning(_REVISIONS.c.revision)
 )
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
+_LOCK = _READ.with_for_update()
+_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room"))
+_CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
 
 
 def _increment(room_id: int) -> int | None:
@@ -58,6 +61,19 @@ def _publish(room_id: int, revision: int) -> None:
     board_access.publish_revision(room_id, revision, lambda: _load(room_id))
 
 
+def lock(room_id: int) -> None:
+    """Hold the room's revision row until the caller's transaction ends, without counting a
+    change: for what joins the room's history without touching its board (membership entries)."""
+    if db.session.execute(_LOCK, {"room": room_id}).first() is not None:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
+    except IntegrityError:  # another writer created the row first
+        pass
+    db.session.execute(_LOCK, {"room": room_id})
+
+
 def current(room_id: int) -> int:
     """The room's revision, from the cache when it is there."""
     return board_access.current_revision(room_id, lambda: _load(room_id))
@@ -72,5 +88,13 @@ def current_many(room_ids: list[int]) -> list[int]:
 
 def forget(room_id: int) -> int:
     """The room is gone: count that too, as its last change (never drop the counter: a
-    revision, and so an ETag, must never be reused should the room id come back)."""
-    return begin_change(room_id)
+    revision, and so an ETag, must never be reused should the room id come back), and close it
+    to late history entries."""
+    revision = begin_change(room_id)
+    db.session.execute(_CLOSE, {"room": room_id})
+    return revision
+
+
+def closed(room_id: int) -> bool:
+    """Whether the room was deleted (``forget``); the caller holds its lock."""
+    return bool(db.session.execute(_CLOSED, {"room": room_id}).scalar())

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from flask import current_app
 from sqlalchemy import Row, and_, bindparam, func, or_, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
-from sqlalchemy.engine import CursorResult
 
 from tasksync_common import board_access
 from tasksync_common.auth import Identity
@@ -17,6 +14,7 @@ from tasksync_common.errors import Invalid, NotFound, Stale, Unavailable
 from tasksync_common.timestamps import utcnow
 
 from .. import membership
+from ..activity import service as activity
 from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
@@ -125,6 +123,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     task = db.session.execute(_INSERT, values).one()
     if label_ids:
         labels.replace(task.id, label_ids)
+    activity.record(room_id=room_id, kind="task.created", actor=caller, task_id=task.id, data={"title": task.title})
     db.session.commit()
     return as_created(task, label_ids)
 
@@ -214,7 +213,8 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             db.session.rollback()
             raise Stale(STALE)
         # the new set of labels, when it is not the one the task carries
-        relabel = None if label_ids is None or sorted(label_ids) == labels.carried(task_id) else label_ids
+        carried = labels.carried(task_id) if label_ids is not None else None
+        relabel = None if label_ids is None or sorted(label_ids) == carried else label_ids
         if relabel is None and all(getattr(task, name) == value for name, value in columns.items()):
             db.session.rollback()  # nothing to change: the version stays
             return with_details_one(task)
@@ -237,8 +237,12 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
             },
         ).one_or_none()
         if written is not None:
+            changed = activity.changes(task._mapping, new)
             if relabel is not None:
                 labels.replace(task_id, relabel)
+                changed["label_ids"] = [carried, sorted(relabel)]
+            data = {"title": written.title, "changes": changed}
+            activity.record(room_id=room_id, kind="task.updated", actor=caller, task_id=task_id, data=data)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
@@ -254,10 +258,12 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
         statement = statement.where(Task.version.in_(sorted(if_match)))
-    if not cast(CursorResult, db.session.execute(statement)).rowcount:  # typed Result; a DELETE's is a cursor's
+    deleted = db.session.execute(statement.returning(Task.title)).one_or_none()
+    if deleted is None:
         db.session.rollback()
         find(room_id, task_id)  # 404 if it is not there at all
         raise Stale(STALE)
+    activity.record(room_id=room_id, kind="task.deleted", actor=caller, task_id=task_id, data={"title": deleted.title})
     db.session.commit()
 
 
@@ -266,6 +272,7 @@ def delete_room(*, room_id: int) -> None:
     revisions.forget(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     labels.delete_room(room_id)
+    activity.delete_room(room_id)
     db.session.commit()
 
 
@@ -286,6 +293,9 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
         return with_details_one(task)
     values = {"task": task_id, "room": room_id, "read_version": task.version, "now": utcnow()}
     moved = db.session.execute(_MOVE, {**values, "new_status": status, "new_position": position}).one()
+    changed = activity.changes(task._mapping, {"status": status, "position": position})
+    data = {"title": task.title, "changes": changed, "after_id": fields["after_id"]}
+    activity.record(room_id=room_id, kind="task.moved", actor=caller, task_id=task_id, data=data)
     db.session.commit()
     return with_details_one(moved)
 
