@@ -37,6 +37,20 @@ async function readJson(response) {
 }
 
 const quoted = (version) => `"${version}"`;
+const HISTORY_PAGE = 30;
+const NOTIFICATIONS_PAGE = 20;
+
+/** `path` with a query of `params`: a list repeats its parameter, null and empty are left out. */
+function pagePath(path, params) {
+	const query = new URLSearchParams();
+	for (const [name, value] of Object.entries(params)) {
+		for (const one of Array.isArray(value) ? value : [value]) {
+			if (one !== null && one !== undefined && one !== '') query.append(name, String(one));
+		}
+	}
+	const text = query.toString();
+	return text ? `${path}?${text}` : path;
+}
 
 export class Api {
 	constructor() {
@@ -232,6 +246,46 @@ export class Api {
 
 	createLabel(roomId, name, color) {
 		return this.data('POST', `/rooms/${roomId}/labels`, { body: { name, color } });
+	}
+
+	// Histories, comments and notifications: one page each, newest or oldest first as the route
+	// gives them; `cursor` is the previous page's next_cursor.
+
+	/** A page of the room's history, newest first; `kinds` narrows it to those kinds. */
+	activity(roomId, { kinds = [], cursor = null, limit = HISTORY_PAGE } = {}) {
+		return this.data('GET', pagePath(`/rooms/${roomId}/activity`, { kind: kinds, cursor, limit }));
+	}
+
+	/** A page of one task's history, newest first. */
+	taskActivity(roomId, taskId, { cursor = null, limit = HISTORY_PAGE } = {}) {
+		return this.data('GET', pagePath(`/rooms/${roomId}/tasks/${taskId}/activity`, { cursor, limit }));
+	}
+
+	/** A page of a task's comments, oldest first. */
+	comments(roomId, taskId, { cursor = null, limit = HISTORY_PAGE } = {}) {
+		return this.data('GET', pagePath(`/rooms/${roomId}/tasks/${taskId}/comments`, { cursor, limit }));
+	}
+
+	createComment(roomId, taskId, body) {
+		return this.data('POST', `/rooms/${roomId}/tasks/${taskId}/comments`, { body: { body } });
+	}
+
+	updateComment(roomId, taskId, commentId, body) {
+		return this.data('PATCH', `/rooms/${roomId}/tasks/${taskId}/comments/${commentId}`, { body: { body } });
+	}
+
+	deleteComment(roomId, taskId, commentId) {
+		return this.data('DELETE', `/rooms/${roomId}/tasks/${taskId}/comments/${commentId}`);
+	}
+
+	/** A page of the caller's notifications, newest first, with `unread_count`. */
+	notifications({ cursor = null, limit = NOTIFICATIONS_PAGE } = {}) {
+		return this.data('GET', pagePath('/notifications', { cursor, limit }));
+	}
+
+	/** Marks the notifications `ids` read, or every one of the caller's with `all`. */
+	markNotificationsRead({ ids = null, all = false } = {}) {
+		return this.data('POST', '/notifications/read', { body: all ? { all: true } : { ids } });
 	}
 
 	/** Every task assigned to the caller, in every room of theirs, soonest due first. */

@@ -4,7 +4,7 @@ import { ApiError } from './api.js';
 
 const FIELDS = new Set([
 	'username', 'password', 'current_password', 'new_password', 'name', 'code',
-	'title', 'description', 'user_id', 'status', 'due_at', 'priority', 'label_ids', 'text', 'label_name', 'color',
+	'title', 'description', 'user_id', 'status', 'due_at', 'priority', 'label_ids', 'text', 'label_name', 'color', 'body',
 ]);
 
 /** A "Field — hint" item for one offending field. */
@@ -21,9 +21,14 @@ export function fieldItem(field, hint = null) {
 
 const BY_STATUS = {
 	400: () => ({ key: 'error.badRequest' }),
-	403: (error, doing) => ({ key: doing === 'password' ? 'error.currentPassword' : 'error.forbidden' }),
+	403: (error, doing) => ({
+		key: { password: 'error.currentPassword', comment: 'error.commentEdit', commentDelete: 'error.commentDelete' }[doing] ?? 'error.forbidden',
+	}),
 	404: (error, doing) => ({
-		key: { join: 'error.codeNotFound', room: 'room.gone', task: 'error.taskGone' }[doing] ?? 'error.notFound',
+		key:
+			{ join: 'error.codeNotFound', room: 'room.gone', task: 'error.taskGone', comment: 'error.commentGone', commentDelete: 'error.commentGone' }[
+				doing
+			] ?? 'error.notFound',
 	}),
 	409: (error, doing) => ({
 		key: { signup: 'error.usernameTaken', leave: 'error.ownerCannotLeave', label: 'error.labelTaken' }[doing] ?? 'error.conflict',
@@ -48,7 +53,7 @@ function unavailable(error) {
 
 /**
  * The message for `error`; `doing` names the action for the statuses whose meaning depends on it:
- * login, signup, password, join, leave, room, task, label.
+ * login, signup, password, join, leave, room, task, label, comment (an edit), commentDelete.
  */
 export function describeError(error, doing = '') {
 	if (!(error instanceof ApiError)) {

@@ -7,15 +7,18 @@ import { describeError } from './errors.js';
 import { applyLanguage, language, setLanguage, setText, showMessage, t } from './i18n.js';
 import { parseRoute } from './router.js';
 import { MovesStore } from './store/moves.js';
+import { NotificationsStore } from './store/notifications.js';
 import { OpenRoomStore } from './store/room.js';
 import { RoomsStore } from './store/rooms.js';
 import { SESSION_KEY, SessionStore } from './store/session.js';
 import { TasksStore } from './store/tasks.js';
 import { initTheme } from './theme.js';
 import { createAccountView } from './views/account.js';
+import { createActivityView } from './views/activity.js';
 import { createAuthView } from './views/auth.js';
 import { createMyTasksView } from './views/my-tasks.js';
 import { createNotFoundView } from './views/not-found.js';
+import { createNotificationsControl } from './views/notifications.js';
 import { createRoomView } from './views/room.js';
 import { createRoomsView } from './views/rooms.js';
 
@@ -25,6 +28,7 @@ const rooms = new RoomsStore(api, session);
 const tasks = new TasksStore(api);
 const moves = new MovesStore(tasks);
 const openRoom = new OpenRoomStore(api, { session, rooms, tasks, moves });
+const notifications = new NotificationsStore(api, session);
 const root = $(document, 'view-root');
 const flashStatus = $(document, 'flash');
 const flashAlert = $(document, 'flash-alert');
@@ -55,7 +59,7 @@ function replaceHash(hash) {
 	routedHash = location.hash;
 }
 
-const ctx = { api, session, rooms, openRoom, tasks, moves, navigate, replaceHash, announce, signedIn };
+const ctx = { api, session, rooms, openRoom, tasks, moves, notifications, navigate, replaceHash, announce, signedIn };
 
 function signedIn() {
 	const { name } = parseRoute(location.hash);
@@ -70,6 +74,8 @@ function createView(current) {
 			return createRoomsView(ctx);
 		case 'room':
 			return createRoomView(ctx, current);
+		case 'activity':
+			return createActivityView(ctx, current);
 		case 'myTasks':
 			return createMyTasksView(ctx);
 		case 'account':
@@ -86,6 +92,7 @@ function route() {
 		return;
 	}
 	routedHash = location.hash;
+	if (session.signedIn) notifications.refresh();
 	if (session.signedIn && view?.accepts?.(current)) {
 		view.update(current);
 		// Only new messages: moving within a view (a panel opening) leaves what it says alone.
@@ -114,6 +121,11 @@ function route() {
 
 function setTitle() {
 	if (view?.heading && view.title === 'room.title' && openRoom.room) return;
+	const own = view?.documentTitle?.();
+	if (own) {
+		document.title = `${own} — TaskSync`;
+		return;
+	}
 	document.title = `${t(view?.title ?? 'auth.title')} — TaskSync`;
 }
 
@@ -125,7 +137,7 @@ function renderHeader(current = parseRoute(location.hash)) {
 	user.hidden = !signed || !session.user;
 	if (session.user) setText(user, 'session.user', { name: session.user.username });
 	for (const link of document.querySelectorAll('[data-nav] a')) {
-		const path = { room: 'rooms', myTasks: 'my-tasks' }[current.name] ?? current.name;
+		const path = { room: 'rooms', activity: 'rooms', myTasks: 'my-tasks' }[current.name] ?? current.name;
 		const active = link.hash === `#/${path}`;
 		if (active) link.setAttribute('aria-current', 'page');
 		else link.removeAttribute('aria-current');
@@ -150,6 +162,7 @@ languageSelect.value = language();
 languageSelect.addEventListener('change', () => {
 	setLanguage(languageSelect.value);
 	view?.render?.('language');
+	bell.render();
 	renderHeader();
 	setTitle();
 });
@@ -169,6 +182,7 @@ window.addEventListener('storage', (event) => {
 });
 
 initTheme($(document, 'theme-switch'));
+const bell = createNotificationsControl(ctx, $(document, 'notifications'));
 applyLanguage(document);
 route();
 // The header and the view show once they are what the signed-in person sees: nothing moves then.

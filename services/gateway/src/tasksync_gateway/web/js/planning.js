@@ -1,5 +1,5 @@
-// The planning fields of a task in words and colours: due dates relative to now, the week's
-// bounds, and a text colour that reads on any label colour.
+// The planning fields of a task in words and colours: due dates relative to now (and how long ago
+// something happened), the week's bounds, and a text colour that reads on any label colour.
 
 import { language } from './i18n.js';
 
@@ -48,6 +48,16 @@ export function relativeTime(iso, now = new Date()) {
 	if (Math.abs(days) < 14) return format.format(days, 'day');
 	if (Math.abs(days) < 60) return format.format(Math.round(days / 7), 'week');
 	return format.format(Math.round(days / 30), 'month');
+}
+
+/** How long ago something happened: "now", "5 minutes ago", "3 hours ago", "yesterday"… */
+export function timeAgo(iso, now = new Date()) {
+	const ms = new Date(iso) - now;
+	const format = new Intl.RelativeTimeFormat(language(), { numeric: 'auto' });
+	if (Math.abs(ms) < 45_000) return format.format(0, 'second');
+	if (Math.abs(ms) < 3_600_000) return format.format(Math.round(ms / 60_000), 'minute');
+	if (Math.abs(ms) < DAY_MS) return format.format(Math.round(ms / 3_600_000), 'hour');
+	return relativeTime(iso, now);
 }
 
 /** A due time in full, for the title of a relative one. */

@@ -7,6 +7,7 @@ const ROUTES = [
 	[/^#\/rooms$/, () => ({ name: 'rooms' })],
 	[/^#\/rooms\/(\d+)$/, (match) => ({ name: 'room', roomId: Number(match[1]), taskId: null })],
 	[/^#\/rooms\/(\d+)\/tasks\/(\d+)$/, (match) => ({ name: 'room', roomId: Number(match[1]), taskId: Number(match[2]) })],
+	[/^#\/rooms\/(\d+)\/activity$/, (match) => ({ name: 'activity', roomId: Number(match[1]) })],
 	[/^#\/my-tasks$/, () => ({ name: 'myTasks' })],
 	[/^#\/account$/, () => ({ name: 'account' })],
 ];
@@ -34,6 +35,7 @@ export function withQuery(hash, query) {
 
 export const roomHash = (roomId) => `#/rooms/${roomId}`;
 export const taskHash = (roomId, taskId) => `#/rooms/${roomId}/tasks/${taskId}`;
+export const activityHash = (roomId) => `#/rooms/${roomId}/activity`;
 
 /**
  * The href of a link to the route of `hash`: the page itself, then the hash. A bare "#/rooms"

@@ -14,6 +14,7 @@ const RULES = {
 	description: { max: 10000, optional: true },
 	text: { min: 1, max: 500, trim: true },
 	label_name: { min: 1, max: 40, trim: true },
+	body: { min: 1, max: 5000, trim: true },
 };
 
 function problem(name, value, { lenient }) {

@@ -76,7 +76,11 @@ export function createMyTasksView(ctx) {
 		groupsEl.setAttribute('aria-busy', 'false');
 	}
 
-	const poller = new Poller(load, REFRESH_MS);
+	// The bell's count is read as this view polls, not by a timer of its own.
+	const poller = new Poller(() => {
+		ctx.notifications.poll();
+		return load();
+	}, REFRESH_MS);
 	load().finally(() => poller.start());
 
 	return {

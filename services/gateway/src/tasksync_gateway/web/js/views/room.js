@@ -7,7 +7,7 @@ import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage, t, translate } from '../i18n.js';
 import { Poller } from '../poller.js';
-import { roomHash, withQuery } from '../router.js';
+import { activityHash, roomHash, routeHref, withQuery } from '../router.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { createBoard } from './board.js';
 import { createTaskPanel } from './task-panel.js';
@@ -27,6 +27,8 @@ export function createRoomView(ctx, route) {
 	const codeEl = $(el, 'room-code');
 	const membersList = $(el, 'member-list');
 	const renameForm = $(el, 'rename-form');
+	$(el, 'tab-board').href = routeHref(roomHash(roomId));
+	$(el, 'tab-activity').href = routeHref(activityHash(roomId));
 	let copiedTimer = null;
 	let left = false;
 	let loadFailed = false;
@@ -58,7 +60,14 @@ export function createRoomView(ctx, route) {
 	async function syncTasks() {
 		try {
 			if (!openRoom.room) await openRoom.refresh();
-			if (await tasks.refresh()) await openRoom.refreshLabels();
+			if (await tasks.refresh()) {
+				// The room's revision moved: a comment (even on another's task) may have told me of something.
+				ctx.notifications.refresh();
+				panel.roomChanged();
+				await openRoom.refreshLabels();
+			} else {
+				ctx.notifications.poll();
+			}
 			board.showSync(null);
 		} catch (failure) {
 			if (failure.status === 404) return roomGone();
@@ -226,6 +235,7 @@ export function createRoomView(ctx, route) {
 		if (what === 'members') renderMembers();
 		board.render(what);
 		if (what === 'members' || what === 'labels') panel.renderMembers();
+		if (what === 'language') panel.renderWords();
 		if (what === 'all' || what === 'tasks') showTask();
 		// Shown whole once the room and its tasks are in (or failed): no part moves as they arrive.
 		el.toggleAttribute('data-loading', !loadFailed && !(openRoom.room && tasks.loaded));
@@ -267,8 +277,12 @@ export function createRoomView(ctx, route) {
 	const sources = [openRoom, tasks, moves];
 	for (const source of sources) source.addEventListener('change', onChange);
 	const tasksPoller = new Poller(syncTasks, TASKS_MS);
-	// Due dates read relative to now ("in 5 minutes", "overdue"): they age without any change.
-	const clock = setInterval(() => board.render('tasks'), CLOCK_MS);
+	// Due dates read relative to now ("in 5 minutes", "overdue"), as do the times of comments and
+	// history: they age without any change.
+	const clock = setInterval(() => {
+		board.render('tasks');
+		panel.renderWords();
+	}, CLOCK_MS);
 	const membersPoller = new Poller(refreshRoom, MEMBERS_MS);
 
 	openRoom

@@ -100,7 +100,11 @@ export function createRoomsView(ctx) {
 		if (['rooms', 'summaries'].includes(event.detail.what)) render();
 	};
 	rooms.addEventListener('change', onChange);
-	const poller = new Poller(load, REFRESH_MS);
+	// The bell's count is read as this view polls, not by a timer of its own.
+	const poller = new Poller(() => {
+		ctx.notifications.poll();
+		return load();
+	}, REFRESH_MS);
 	poller.start();
 	load();
 

@@ -1,12 +1,14 @@
-// One task in a modal panel, opened by its URL: every field editable, its checklist, deleting it.
-// An edit is made to the version the panel showed; if someone else changed the task since, the
-// server refuses (412) and the fresh task is shown.
+// One task in a modal panel, opened by its URL: every field editable, its checklist, deleting it,
+// its comments and its history. An edit is made to the version the panel showed; if someone else
+// changed the task since, the server refuses (412) and the fresh task is shown.
 
 import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage, t } from '../i18n.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
+import { createComments } from './comments.js';
+import { createHistoryList } from './history-list.js';
 import { fillMemberOptions } from './member-options.js';
 
 const LABEL_COLORS = ['#1d4ed0', '#b1231b', '#1c6a33', '#8a5200', '#6b21a8', '#0e7490', '#facc15', '#f9a8d4'];
@@ -31,6 +33,12 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 	let editing = null;
 	/** The labels chosen in the panel: kept apart from the checkboxes, which labels arriving remake. */
 	let chosen = new Set();
+	const history = createHistoryList($(dialog, 'task-history'), {
+		scope: 'task',
+		load: (cursor) => ctx.api.taskActivity(openRoom.id, editing.id, { cursor }),
+		names: { member: (id) => openRoom.memberName(id), label: (id) => openRoom.label(id)?.name ?? null },
+	});
+	const comments = createComments(ctx, $(dialog, 'comments'), { changed: () => history.refresh() });
 
 	function fillLabels() {
 		const choices = $(dialog, 'label-choices');
@@ -189,6 +197,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 			const task = await write(editing);
 			editing = task;
 			fillChecklist(task);
+			history.refresh();
 			return true;
 		} catch (failure) {
 			failed(failure);
@@ -260,6 +269,8 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		// The event comes after the dialog closed: if it was opened again since, it is stale.
 		if (dialog.open) return;
 		const closed = editing;
+		comments.close();
+		history.clear();
 		editing = null;
 		onClose(closed);
 	});
@@ -270,6 +281,9 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		},
 		open(task) {
 			fill(task);
+			comments.open(task.id);
+			history.reload();
+			ctx.notifications.readTask(openRoom.id, task.id);
 			clearInvalid(form);
 			showMessage(error, null);
 			labelForm.elements.color.value = LABEL_COLORS[openRoom.labels.length % LABEL_COLORS.length];
@@ -280,9 +294,23 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		refresh(task) {
 			if (!editing || task.version === editing.version) return;
 			if (Object.keys(changes()).length === 0) fill(task);
+			history.refresh();
+		},
+		/** The room changed (its revision): comments and history may have, without the task's version. */
+		roomChanged() {
+			if (!editing) return;
+			comments.refresh();
+			history.refresh();
+		},
+		/** The language or the minute changed: the lines of comments and history, made of messages and times, anew. */
+		renderWords() {
+			if (!editing) return;
+			comments.render();
+			history.render();
 		},
 		renderMembers() {
 			if (!editing) return;
+			comments.render();
 			fillMemberOptions(form.elements.user_id, openRoom.members, { keep: Number(form.elements.user_id.value) });
 			fillLabels();
 		},
