@@ -23,8 +23,10 @@ def test_every_view_passes_axe(person, api, scheme):
     page = alice.page
     room = api.create_room(alice.token, "Audited room")
     api.join(bob["token"], room["code"])
-    for index, status in enumerate(["pending", "in progress", "completed", "completed"]):
-        api.add_task(alice.token, room["id"], title=f"Task {index}", description="Details " * 10, status=status)
+    task_ids = [
+        api.add_task(alice.token, room["id"], title=f"Task {index}", description="Details " * 10, status=status)["id"]
+        for index, status in enumerate(["pending", "in progress", "completed", "completed"])
+    ]
 
     page.reload()
     expect(page.get_by_text("2 of 4 completed")).to_be_visible()
@@ -39,10 +41,33 @@ def test_every_view_passes_axe(person, api, scheme):
     expect(page.locator("[data-copy-status]")).to_be_visible()
     audit(page, "room, with a form error and a status", found)
 
-    alice.open_task("Task 0")
-    audit(page, "task panel", found)
+    task = alice.open_task("Task 0")
+    box = task.get_by_label("Write a comment")
+    box.fill(f"See https://example.org, @{alice.username}_b")
+    box.press("Control+Enter")
+    expect(task.locator("[data-comment] mark")).to_be_visible()
+    expect(task.get_by_role("list", name="History").get_by_role("listitem").first).to_be_visible()
+    audit(page, "task panel with a comment and its history", found)
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
+
+    api.expect(
+        201,
+        "POST",
+        f"/rooms/{room['id']}/tasks/{task_ids[1]}/comments",
+        bob["token"],
+        json={"body": f"@{alice.username}"},
+    )
+    page.get_by_role("navigation", name="Room").get_by_role("link", name="Activity").click()
+    expect(page.locator("[data-history-list] li").first).to_be_visible()
+    bell = page.get_by_role("button", name="Notifications, 1 unread")
+    expect(bell).to_be_visible()
+    bell.click()
+    expect(page.get_by_role("region", name="Notifications").get_by_role("listitem")).to_have_count(1)
+    audit(page, "room activity, with the notifications open", found)
+    page.keyboard.press("Escape")
+    page.get_by_role("link", name="Board").click()
+    expect(alice.task("Task 3")).to_be_visible()
 
     if scheme == "light":
         page.get_by_role("button", name="Delete room").click()

@@ -102,6 +102,8 @@ def test_comments_written_edited_and_deleted(person, api):
     expect(thanks.locator("mark.mention")).to_have_text(f"@{alice.username}")
     expect(thanks.get_by_role("link")).to_have_attribute("href", re.compile(r"^http://example\.org/"))
     expect(thanks.get_by_role("button", name=re.compile("^Змінити ваш коментар"))).to_be_visible()
-    expect(thanks.get_by_role("button", name=re.compile(f"^Видалити коментар користувача {bob.username}"))).to_be_visible()
+    expect(
+        thanks.get_by_role("button", name=re.compile(f"^Видалити коментар користувача {bob.username}"))
+    ).to_be_visible()
     panel.get_by_role("button", name="Надіслати").click()
     expect(panel.get_by_role("alert")).to_contain_text("Коментар — обов’язкове поле")

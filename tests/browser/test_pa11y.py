@@ -1,6 +1,6 @@
 """pa11y, with its HTML_CodeSniffer and axe runners (the npm package, in Debian's Chromium), finds no
-error on the sign-in page, the rooms list and a board with tasks (light and dark), in English and in
-Ukrainian.
+error on the sign-in page, the rooms list, a board with tasks (light and dark), a task's panel with
+comments and history, and a room's Activity (dark), in English and in Ukrainian.
 
 HTML_CodeSniffer checks what axe does not (empty headings in closed dialogs, links that look like
 in-page anchors, inputs without a type), so it runs beside the axe audit of test_accessibility.py.
@@ -50,8 +50,9 @@ def test_pa11y_finds_no_errors(stack, api):
     bob = api.sign_up(unique("pa11y_b"))
     room = api.create_room(alice["token"], "Audited board")
     api.join(bob["token"], room["code"])
+    task_ids = []
     for index, status in enumerate(["pending", "in progress", "completed", "completed"]):
-        api.add_task(
+        task = api.add_task(
             alice["token"],
             room["id"],
             title=f"Task {index}",
@@ -59,6 +60,11 @@ def test_pa11y_finds_no_errors(stack, api):
             status=status,
             user_id=(alice if index % 2 else bob)["user"]["id"],
         )
+        task_ids.append(task["id"])
+    # A comment with a link and a mention (a notification for Alice, read as its panel opens), and
+    # history to show.
+    body = f"See https://example.org/plan, @{alice['user']['username']}"
+    api.expect(201, "POST", f"/rooms/{room['id']}/tasks/{task_ids[0]}/comments", bob["token"], json={"body": body})
 
     pages = []
     for language in ("en", "uk"):
@@ -97,6 +103,23 @@ def test_pa11y_finds_no_errors(stack, api):
                     "tasksync.theme": "dark",
                 },
                 "ready": [f'{shown}[data-theme="dark"]', "[data-task]", "[data-member-name]"],
+            }
+        )
+        session = {"tasksync.language": language, "tasksync.session": json.dumps(alice)}
+        pages.append(
+            {
+                "name": f"task panel with comments and history ({language})",
+                "url": f"{stack.url}/#/rooms/{room['id']}/tasks/{task_ids[0]}",
+                "storage": session,
+                "ready": [shown, "[data-comment] mark", "[data-task-history] li", "[data-bell]"],
+            }
+        )
+        pages.append(
+            {
+                "name": f"room activity, dark ({language})",
+                "url": f"{stack.url}/#/rooms/{room['id']}/activity",
+                "storage": {**session, "tasksync.theme": "dark"},
+                "ready": [f'{shown}[data-theme="dark"]', "[data-history-list] li a"],
             }
         )
     found = run_pa11y(pages)

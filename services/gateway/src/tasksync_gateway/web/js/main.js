@@ -92,8 +92,8 @@ function route() {
 		return;
 	}
 	routedHash = location.hash;
-	if (session.signedIn) notifications.refresh();
 	if (session.signedIn && view?.accepts?.(current)) {
+		notifications.poll(); // within a view (a panel opening): the count is read if not just now
 		view.update(current);
 		// Only new messages: moving within a view (a panel opening) leaves what it says alone.
 		if (pending.flash) showMessage(flashStatus, pending.flash);
@@ -101,6 +101,7 @@ function route() {
 		pending = { flash: null, alert: null };
 		return;
 	}
+	if (session.signedIn) notifications.refresh();
 	view?.destroy?.();
 	view = createView(current);
 	root.replaceChildren(view.el);

@@ -23,6 +23,8 @@ export function createComments(ctx, root, { changed }) {
 	/** Comment id to comment, and to its list item (kept, so that an edit under way survives a refresh). */
 	let comments = new Map();
 	const items = new Map();
+	/** Comments edited here: an edit within the second it was written has the same updated_at. */
+	const editedHere = new Set();
 	let next = null;
 	let pages = 0;
 	let taskId = null;
@@ -174,6 +176,7 @@ export function createComments(ctx, root, { changed }) {
 		try {
 			const saved = await api.updateComment(roomId(), taskId, comment.id, editForm.elements.body.value.trim());
 			comments.set(saved.id, saved);
+			if (saved.body !== comment.body) editedHere.add(saved.id);
 			const li = items.get(saved.id);
 			editing(li, false);
 			fill(li, saved);
@@ -216,7 +219,7 @@ export function createComments(ctx, root, { changed }) {
 		time.dateTime = comment.created_at;
 		time.title = absoluteTime(comment.created_at);
 		time.textContent = timeAgo(comment.created_at);
-		$(li, 'comment-edited').hidden = comment.updated_at === comment.created_at;
+		$(li, 'comment-edited').hidden = comment.updated_at === comment.created_at && !editedHere.has(comment.id);
 		fillCommentText(
 			$(li, 'comment-body'),
 			comment.body,
@@ -234,7 +237,7 @@ export function createComments(ctx, root, { changed }) {
 	}
 
 	const signature = (comment) =>
-		`${comment.updated_at}|${language()}|${timeAgo(comment.created_at)}|${mayDelete(comment)}|${openRoom.members.length}`;
+		`${comment.updated_at}|${editedHere.has(comment.id)}|${language()}|${timeAgo(comment.created_at)}|${mayDelete(comment)}|${openRoom.members.length}`;
 
 	function item(comment) {
 		let li = items.get(comment.id);
@@ -257,6 +260,7 @@ export function createComments(ctx, root, { changed }) {
 		reconcile(list, shown.map(item));
 		if (focused && focused !== document.activeElement && focused.isConnected) focused.focus({ preventScroll: true });
 		list.setAttribute('aria-busy', String(!loaded));
+		list.hidden = shown.length === 0; // a list without items is none (ARIA)
 		empty.hidden = !loaded || shown.length > 0;
 		setText(empty, 'comments.empty');
 		more.hidden = !next;

@@ -124,6 +124,7 @@ export function createHistoryList(root, { scope, load, names, href = () => null,
 		for (const id of items.keys()) if (!shown.has(id)) items.delete(id);
 		reconcile(list, entries.map(item));
 		list.setAttribute('aria-busy', String(!loaded));
+		list.hidden = entries.length === 0; // a list without items is none (ARIA)
 		empty.hidden = !loaded || entries.length > 0;
 		if (!empty.hidden) setText(empty, emptyKey);
 		more.hidden = !next;

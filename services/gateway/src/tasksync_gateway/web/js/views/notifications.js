@@ -113,6 +113,7 @@ export function createNotificationsControl(ctx, root) {
 		const focused = document.activeElement?.closest?.('[data-notification-id]')?.dataset.notificationId;
 		list.replaceChildren(...notifications.items.map(item));
 		if (focused) list.querySelector(`[data-notification-id="${focused}"] a`)?.focus();
+		list.hidden = notifications.items.length === 0;
 		empty.hidden = notifications.items.length > 0;
 		setText(empty, 'notifications.empty');
 		more.hidden = !notifications.next;

@@ -64,6 +64,7 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		const items = task.checklist;
 		const done = items.filter((item) => item.done).length;
 		setText($(dialog, 'checklist-progress'), 'task.checklist.progress', { done, count: items.length });
+		checklistList.hidden = items.length === 0; // an empty list is no list (ARIA: a list has items)
 		checklistList.replaceChildren(
 			...items.map((item) => {
 				const li = document.createElement('li');
