@@ -1,5 +1,6 @@
 """Pictures of the board for the documentation: English and Ukrainian, dark, and on a phone, with
-due dates, priorities, labels and checklists set through the API."""
+due dates, priorities, labels and checklists set through the API; and a task's panel with its
+comments and history."""
 
 from __future__ import annotations
 
@@ -42,8 +43,16 @@ def test_board_screenshots(person, api):
     for title, status, user_id, planned in tasks:
         task = api.add_task(alice.token, room["id"], title=title, status=status, user_id=user_id, **planned)
         if title == "Update the pricing page":
+            pricing = task
             steps = ["Plans", "Prices", "FAQ", "Review", "Publish"]
             api.add_checklist(alice.token, room["id"], task["id"], [(text, n < 2) for n, text in enumerate(steps)])
+    # The pricing page's comments, for the picture of its panel.
+    comments = f"/rooms/{room['id']}/tasks/{pricing['id']}/comments"
+    for token, body in [
+        (bob["token"], f"@{alice.username} the new prices are in the sheet: https://example.org/prices"),
+        (alice.token, f"Thanks @{bob['user']['username']}! I will review the FAQ today."),
+    ]:
+        api.expect(201, "POST", comments, token, json={"body": body})
 
     page = alice.page
     page.goto(f"/#/rooms/{room['id']}")
@@ -64,3 +73,14 @@ def test_board_screenshots(person, api):
         page.wait_for_timeout(100)
         page.screenshot(path=SCREENSHOTS / name, full_page=name != "board-phone.png")
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+    # A task's panel: its fields, checklist, comments (a link, mentions) and history.
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.get_by_label("Colours").select_option("system")
+    alice.open_task("Update the pricing page")
+    panel = page.get_by_role("dialog", name="Edit task")
+    expect(panel.locator("[data-comment] mark").first).to_be_visible()
+    expect(panel.get_by_role("list", name="History").get_by_role("listitem").first).to_be_visible()
+    page.wait_for_timeout(100)
+    page.screenshot(path=SCREENSHOTS / "task-panel-en.png")
+    assert (SCREENSHOTS / "task-panel-en.png").stat().st_size > 10_000
