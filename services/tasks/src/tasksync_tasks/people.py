@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 
 from cachetools import LRUCache
+from flask import current_app
 
 from tasksync_common import peers
 from tasksync_common.auth import Identity
@@ -19,8 +20,7 @@ from tasksync_common.cache import read_through
 from tasksync_common.errors import NotFound, Unauthenticated, Unavailable
 
 USERNAME_TTL = 24 * 3600  # usernames are immutable; the TTL only bounds the cache's size
-_known: LRUCache[int, str] = LRUCache(maxsize=10_000)
-_known_lock = threading.Lock()  # LRUCache is not thread-safe
+_KNOWN = "tasksync_usernames"  # the app's extension: (lock, user id -> username)
 
 
 def username_key(user_id: int) -> str:
@@ -30,12 +30,13 @@ def username_key(user_id: int) -> str:
 def username(caller: Identity) -> str:
     """The caller's username."""
     user_id = caller.user_id
-    with _known_lock:
-        known = _known.get(user_id)
+    lock, names = current_app.extensions.setdefault(_KNOWN, (threading.Lock(), LRUCache(maxsize=10_000)))
+    with lock:  # LRUCache is not thread-safe
+        known = names.get(user_id)
     if known is None:
         known = read_through(username_key(user_id), lambda: _ask("/api/v1/users/me", caller)["username"], USERNAME_TTL)
-        with _known_lock:
-            _known[user_id] = known
+        with lock:
+            names[user_id] = known
     return known
 
 
