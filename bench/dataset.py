@@ -32,6 +32,8 @@ class Spec:
     planners: int = 0
     column_rooms: int = 0  # rooms whose tasks all stand in one column, for the moves in it
     column_tasks: int = 500
+    # History entries of the largest room beyond one per task (every task has its task.created).
+    long_history: int = 0
 
     def __post_init__(self) -> None:
         if self.planners * ROOMS_PER_PLANNER > self.planning_rooms:
@@ -83,6 +85,11 @@ class Spec:
         return sum(self.task_count(r) for r in before) + 1
 
     @property
+    def history_room_id(self) -> int:
+        """The room with the long history: the largest."""
+        return self.big_room_with(max(self.big_rooms))
+
+    @property
     def total_tasks(self) -> int:
         return sum(self.task_count(r) for r in self.all_room_ids)
 
@@ -131,6 +138,7 @@ FULL = Spec(
     planning_rooms=250,
     planners=20,
     column_rooms=32,  # one per connection: as many rooms as the moves of today's scenario touch at once
+    long_history=100_000,
 )
 # Big rooms of 500 and 1,000 stand in for 500 and 5,000: the same scenarios, on a second's data.
 SMOKE = Spec(
@@ -143,4 +151,5 @@ SMOKE = Spec(
     planning_rooms=20,
     planners=2,
     column_rooms=2,
+    long_history=2_000,
 )

@@ -85,6 +85,12 @@ class BoardOpenPlanning(BoardOpen):
     PARTS = ("", "/members", "/labels", "/tasks?limit=200")
 
 
+class RoomActivity(Driver):
+    def next(self):
+        room, token = self.room_and_token()
+        return "GET", f"/api/v1/rooms/{room.id}/activity", self.headers(token), None
+
+
 class MyTasks(Driver):
     def next(self):
         token = self.data.tokens[self.random.choice(self.data.users)]
@@ -194,6 +200,7 @@ DRIVERS = {
     "board_open": BoardOpen,
     "board_open_planning": BoardOpenPlanning,
     "my_tasks": MyTasks,
+    "room_activity": RoomActivity,
     "change_check": ChangeCheck,
     "create_task": CreateTask,
     "move_task": MoveTask,

@@ -47,6 +47,7 @@ def targets(result: dict) -> list[dict]:
     beside_slow = by["board_read_slow_clients"]
     largest = by["first_page_largest"]["label"].split(", ")[-1]
     regular = by["first_page_regular"]["label"].split(", ")[-1]
+    short_history = by["room_activity"]["label"].split(", ")[-1]
     worst_rss = max((p["peak_rss_mib"] for p in peak_processes(result).values()), default=0.0)
     lost = sum(s["writes"]["lost"] for s in result["scenarios"] if "writes" in s)
     errors = sum(s["errors"] for s in result["scenarios"])
@@ -111,6 +112,20 @@ def targets(result: dict) -> list[dict]:
             by["my_tasks"]["rps"] / reference if reference else 0.0,
             ">=",
             1,
+            "x",
+        ),
+        (
+            f"{by['room_activity']['label']} (first page of 50) >= reference",
+            by["room_activity"]["rps"] / reference if reference else 0.0,
+            ">=",
+            1,
+            "x",
+        ),
+        (
+            f"{by['room_activity_long']['label']} within 20% of a {short_history}'s rate",
+            ratio("room_activity_long", "room_activity"),
+            ">=",
+            0.8,
             "x",
         ),
         (

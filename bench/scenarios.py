@@ -50,6 +50,8 @@ SCENARIOS = (
     Scenario("first_page_large", "first page, {large:,}-task room", "board_read", rooms="large"),
     Scenario("first_page_largest", "first page, {largest:,}-task room", "board_read", rooms="largest"),
     Scenario("my_tasks", "my tasks, member of 10 rooms", "my_tasks", rooms="none", planners=True),
+    Scenario("room_activity", "room activity, {regular:,}-entry room", "room_activity"),
+    Scenario("room_activity_long", "room activity, {history:,}-entry room", "room_activity", rooms="largest"),
     Scenario("create_task", "create task", "create_task", writes=True),
     Scenario("move_task", "move task (If-Match)", "move_task", writes=True),
     Scenario("move_in_column", "move in a {column:,}-task column", "move_in_column", rooms="column", writes=True),
@@ -59,7 +61,11 @@ SCENARIOS = (
 
 def label(scenario: Scenario, spec: Spec) -> str:
     return scenario.label.format(
-        regular=spec.tasks_per_room, large=min(spec.big_rooms), largest=max(spec.big_rooms), column=spec.column_tasks
+        regular=spec.tasks_per_room,
+        large=min(spec.big_rooms),
+        largest=max(spec.big_rooms),
+        column=spec.column_tasks,
+        history=max(spec.big_rooms) + spec.long_history,
     )
 
 

@@ -116,6 +116,7 @@ def rooms_tables():
 
 def tasks_tables():
     """The tasks service's tables, from its models."""
+    from tasksync_tasks.activity import models as _activity  # noqa: F401
     from tasksync_tasks.checklists import models as _checklists  # noqa: F401
     from tasksync_tasks.extensions import db
     from tasksync_tasks.labels import models as _labels  # noqa: F401
@@ -343,11 +344,46 @@ def _checklist_items(spec: Spec):
             yield {"id": item_id, "task_id": task_id, "text": step, "done": k < n % (spec.checklist_items + 1)}
 
 
+def _activity(spec: Spec):
+    """Each task's task.created entry, in creation order, then the long history of one room:
+    edits of its tasks by its members, as the tasks service records them."""
+    entry_id = 0
+    for task in _tasks(spec):
+        entry_id += 1
+        yield {
+            "id": entry_id,
+            "room_id": task["room_id"],
+            "task_id": task["id"],
+            "actor_id": task["created_by"],
+            "actor_username": spec.username(task["created_by"]),
+            "kind": "task.created",
+            "data": {"title": task["title"]},
+            "created_at": task["created_at"],
+            "outbox_id": None,
+        }
+    room = spec.history_room_id
+    members, first, count = spec.members(room), spec.first_task_id(room), spec.task_count(room)
+    for n in range(spec.long_history):
+        entry_id += 1
+        actor = members[n % len(members)]
+        yield {
+            "id": entry_id,
+            "room_id": room,
+            "task_id": first + n % count,
+            "actor_id": actor,
+            "actor_username": spec.username(actor),
+            "kind": "task.updated",
+            "data": {"title": f"Edited {n}", "changes": {"priority": ["none", "high"]}},
+            "created_at": NOW - timedelta(seconds=spec.long_history - n),
+            "outbox_id": None,
+        }
+
+
 def seed(backend, spec: Spec) -> dict:
     """Replace whatever the databases hold with ``spec``'s data set; the new marker."""
     rooms_metadata, tasks_metadata = rooms_tables(), tasks_tables()
     # users, then per room: its row, its members and its revision, then the tasks, then the
-    # planning rooms' labels, the labels their tasks carry and their checklists
+    # planning rooms' labels, the labels their tasks carry and their checklists, then the history
     planning_tasks = spec.planning_rooms * spec.tasks_per_room
     rows = (
         len(spec.all_user_ids)
@@ -357,6 +393,8 @@ def seed(backend, spec: Spec) -> dict:
         + spec.planning_rooms * spec.labels_per_room
         + planning_tasks * 3 // 2
         + planning_tasks * spec.checklist_items
+        + spec.total_tasks
+        + spec.long_history
     )
     progress = Progress(f"seeding the {spec.name} data set", rows)
     rooms_engine, tasks_engine = engine(backend.rooms_url), engine(backend.tasks_url)
@@ -377,6 +415,7 @@ def seed(backend, spec: Spec) -> dict:
             _insert(connection, tables["labels"], _labels(spec), progress)
             _insert(connection, tables["task_labels"], _task_labels(spec), progress)
             _insert(connection, tables["checklist_items"], _checklist_items(spec), progress)
+            _insert(connection, tables["activity"], _activity(spec), progress)
             revisions = ({"room_id": r, "revision": spec.task_count(r)} for r in spec.all_room_ids)
             _insert(connection, tables["room_revisions"], revisions, progress)
             _restart_ids(connection, tasks_metadata)

@@ -63,6 +63,11 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
     assert in_column["writes"]["column_tasks_missing"] == in_column["writes"]["column_ties"] == 0
     assert set(by_key["my_tasks"]["statuses"]) == {"200"}, by_key["my_tasks"]["statuses"]
     assert by_key["board_read_planning"]["kib_per_response"] > 1.5 * by_key["board_read"]["kib_per_response"]
+    # The histories: read by members (200), full pages of seeded entries (a 50-entry page is
+    # several KiB), from the short and the long history alike.
+    for key in ("room_activity", "room_activity_long"):
+        assert set(by_key[key]["statuses"]) == {"200"}, by_key[key]["statuses"]
+        assert by_key[key]["kib_per_response"] > 5, by_key[key]["kib_per_response"]
 
     reference = result["reference"]
     _ran(reference)
