@@ -60,6 +60,13 @@ export function timeAgo(iso, now = new Date()) {
 	return relativeTime(iso, now);
 }
 
+/** Fills a <time> with when something happened: how long ago, and in full as its title. */
+export function showTimeAgo(time, iso) {
+	time.dateTime = iso;
+	time.title = absoluteTime(iso);
+	time.textContent = timeAgo(iso);
+}
+
 /** A due time in full, for the title of a relative one. */
 export function absoluteTime(iso) {
 	return new Intl.DateTimeFormat(language(), { dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));

@@ -7,7 +7,7 @@ import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { formatDate, language, setText, showMessage, t, translate } from '../i18n.js';
-import { absoluteTime, timeAgo } from '../planning.js';
+import { showTimeAgo, timeAgo } from '../planning.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 
 /** Ctrl+Enter, or Cmd+Enter on a Mac. */
@@ -216,9 +216,7 @@ export function createComments(ctx, root, { changed }) {
 		imported.hidden = !comment.original_author;
 		if (comment.original_author) setText(imported, 'comments.imported', { name: comment.original_author });
 		const time = $(li, 'comment-time');
-		time.dateTime = comment.created_at;
-		time.title = absoluteTime(comment.created_at);
-		time.textContent = timeAgo(comment.created_at);
+		showTimeAgo(time, comment.created_at);
 		$(li, 'comment-edited').hidden = comment.updated_at === comment.created_at && !editedHere.has(comment.id);
 		fillCommentText(
 			$(li, 'comment-body'),

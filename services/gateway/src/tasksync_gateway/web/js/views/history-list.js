@@ -5,7 +5,7 @@ import { $, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { language, setText, showMessage } from '../i18n.js';
 import { describeEntry } from '../history.js';
-import { absoluteTime, timeAgo } from '../planning.js';
+import { showTimeAgo } from '../planning.js';
 
 /**
  * `root` holds [data-history-list], [data-history-empty], [data-history-more] and
@@ -85,7 +85,7 @@ export function createHistoryList(root, { scope, load, names, href = () => null,
 	function item(entry) {
 		let li = items.get(entry.id);
 		if (li && li.dataset.language === language()) {
-			li.querySelector('time').textContent = timeAgo(entry.created_at);
+			showTimeAgo(li.querySelector('time'), entry.created_at);
 			return li;
 		}
 		li = newItem(entry);
@@ -107,9 +107,7 @@ export function createHistoryList(root, { scope, load, names, href = () => null,
 		setText(text, message.key, message.params);
 		const time = document.createElement('time');
 		time.className = 'muted';
-		time.dateTime = entry.created_at;
-		time.title = absoluteTime(entry.created_at);
-		time.textContent = timeAgo(entry.created_at);
+		showTimeAgo(time, entry.created_at);
 		const dot = document.createElement('span');
 		dot.className = 'muted';
 		dot.setAttribute('aria-hidden', 'true');

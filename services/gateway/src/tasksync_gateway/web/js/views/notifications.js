@@ -6,7 +6,7 @@
 import { $, delegate } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage, t } from '../i18n.js';
-import { absoluteTime, timeAgo } from '../planning.js';
+import { showTimeAgo } from '../planning.js';
 import { roomHash, routeHref, taskHash } from '../router.js';
 
 /** A notification in words. */
@@ -96,9 +96,7 @@ export function createNotificationsControl(ctx, root) {
 		}
 		const time = document.createElement('time');
 		time.className = 'muted';
-		time.dateTime = notification.created_at;
-		time.title = absoluteTime(notification.created_at);
-		time.textContent = timeAgo(notification.created_at);
+		showTimeAgo(time, notification.created_at);
 		li.append(time);
 		return li;
 	}
