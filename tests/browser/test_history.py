@@ -115,3 +115,75 @@ def test_room_activity_lists_and_filters(person, api):
     page.get_by_role("link", name=f"{taras}: створено «Book the hotel»").click()
     expect(page.get_by_role("dialog", name="Редагування завдання")).to_be_visible()
     expect(page.get_by_role("dialog").get_by_label("Назва")).to_have_value("Book the hotel")
+
+
+EVERY_KIND = """
+async (entries) => {
+    const { KINDS, describeEntry } = await import('/assets/js/history.js');
+    const i18n = await import('/assets/js/i18n.js');
+    const names = { member: (id) => (id === 7 ? 'taras' : null), label: (id) => (id === 3 ? 'Copy' : null) };
+    const said = {};
+    for (const language of ['en', 'uk']) {
+        i18n.setLanguage(language);
+        said[language] = entries.map((entry) => ['task', 'room'].map((scope) => {
+            const message = describeEntry(entry, scope, names);
+            return [message.key, i18n.t(message.key, message.params)];
+        }));
+    }
+    return { kinds: KINDS, said };
+}
+"""
+
+
+def test_every_kind_reads_in_both_languages(person, api, stack):
+    """Each kind the server records (its OpenAPI ActivityKind) has its own words, in both languages."""
+    someone = person("reader")
+    document = api.session.get(f"{stack.url}/api/v1/openapi.json", timeout=30).json()
+    server_kinds = document["components"]["schemas"]["ActivityKind"]["enum"]
+    changes = {
+        "title": ["Old", "New"],
+        "description": ["", "Text"],
+        "status": ["pending", "completed"],
+        "user_id": [1, 7],
+        "due_at": [None, "2026-12-03T10:00:00Z"],
+        "priority": ["none", "urgent"],
+        "label_ids": [[], [3, 99]],
+    }
+    data = {
+        "task.updated": {"title": "T", "changes": changes},
+        "task.moved": {"title": "T", "changes": {"position": [1, 2]}, "after_id": None},
+        "checklist.updated": {
+            "title": "T",
+            "action": "updated",
+            "item": {"id": 1, "text": "a"},
+            "changes": {"done": [False, True]},
+        },
+        "label.updated": {"label_id": 3, "name": "Copy", "changes": {"name": ["Text", "Copy"]}},
+        "room.renamed": {"name": "New", "changes": {"name": ["Old", "New"]}},
+    }
+    entries = [
+        {
+            "id": n,
+            "kind": kind,
+            "actor_username": "olena",
+            "data": data.get(kind, {"title": "T", "name": "L", "username": "taras"}),
+        }
+        for n, kind in enumerate(server_kinds)
+    ]
+    found = someone.page.evaluate(EVERY_KIND, entries)
+    assert sorted(found["kinds"]) == sorted(server_kinds)
+    for language, lines in found["said"].items():
+        for kind, said in zip(server_kinds, lines, strict=True):
+            for key, text in said:
+                assert key != "history.unknown" and "{" not in text and "history." not in text, (language, kind, text)
+    english = dict(zip(server_kinds, found["said"]["en"], strict=True))
+    assert english["task.updated"][0][1] == (
+        "olena changed the title to “New”; the status to Completed; the assignee to taras; the due date to "
+        + english["task.updated"][0][1].split("the due date to ")[1].split(";")[0]
+        + "; the priority to Urgent; the labels to Copy and a deleted label; the description"
+    )
+    assert english["task.moved"][0][1] == "olena moved this within its column"
+    assert english["checklist.updated"][1][1] == "olena ticked off “a” in “T”"
+    assert english["label.updated"][1][1] == "olena renamed the label “Text” to “Copy”"
+    assert english["member.removed"][1][1] == "olena removed taras from the room"
+    assert english["member.left"][1][1] == "taras left the room"

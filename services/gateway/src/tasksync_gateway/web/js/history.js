@@ -43,7 +43,7 @@ function change(field, value, names) {
 			return value?.length
 				? {
 						key: 'history.change.label_ids',
-						params: { value: value.map((id) => names.label(id) ?? { key: 'history.formerLabel' }) },
+						params: { value: { list: value.map((id) => names.label(id) ?? { key: 'history.formerLabel' }) } },
 					}
 				: { key: 'history.change.label_ids.none' };
 		default:

@@ -64,6 +64,7 @@ function formatParam(value) {
 		if ('key' in value) return t(value.key, value.params);
 		if ('wait' in value) return formatWait(value.wait);
 		if ('date' in value) return formatDate(value.date);
+		if ('list' in value) return new Intl.ListFormat(current).format(value.list.map(formatParam));
 	}
 	return String(value ?? '');
 }
@@ -71,7 +72,8 @@ function formatParam(value) {
 /**
  * The message for `key` in the current language. A message may be plural forms keyed by
  * Intl.PluralRules categories, chosen by params.count. {name} placeholders take params.name,
- * which may be a number, a nested {key, params}, {wait: seconds}, {date: iso} or a list.
+ * which may be a number, a nested {key, params}, {wait: seconds}, {date: iso}, a list (joined by
+ * "; ") or {list: [...]} (joined as the language says "a, b and c").
  */
 export function t(key, params = {}) {
 	let message = CATALOGS[current][key] ?? CATALOGS.en[key];
