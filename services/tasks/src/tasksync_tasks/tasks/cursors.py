@@ -1,6 +1,6 @@
-"""Opaque page cursors: where the last task a page showed stands in the page's order (its id in
-creation order; its position and id in board order; its due time and id in due order). Each
-sort's cursors are its own."""
+"""Opaque page cursors: where the last item a page showed stands in the page's order (a task's id
+in creation order; its position and id in board order; its due time and id in due order; a
+comment's or a notification's id). Each sort's cursors, and each list's, are its own."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem, field_error
 
 PREFIX = "t1:"
+COMMENT_PREFIX = "c1:"  # a task's comments, oldest first
+NOTIFICATION_PREFIX = "n1:"  # the caller's notifications, newest first
 POSITION_PREFIX = "p1:"
 _POSITION = re.compile(r"(-?[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
 POSITION_LIMIT = 2**53  # positions.LIMIT and one: no position a server issued is beyond it
@@ -36,14 +38,15 @@ def _unwrap(cursor: str, prefix: str) -> str:
     return raw.removeprefix(prefix)
 
 
-def encode(last_id: int) -> str:
-    """The cursor that continues after task ``last_id``."""
-    return _wrap(f"{PREFIX}{last_id}")
+def encode(last_id: int, prefix: str = PREFIX) -> str:
+    """The cursor that continues after item ``last_id`` (a task in creation order, by default)."""
+    return _wrap(f"{prefix}{last_id}")
 
 
-def decode(cursor: str) -> int:
-    """The task id a cursor continues after; 422 for anything this module did not make."""
-    number = _unwrap(cursor, PREFIX)
+def decode(cursor: str, prefix: str = PREFIX) -> int:
+    """The item id a cursor of ``prefix``'s list continues after; 422 for anything this module
+    did not make for that list."""
+    number = _unwrap(cursor, prefix)
     if not (number.isascii() and number.isdigit() and len(number) <= 10) or int(number) > MAX_ID:
         raise _refused()
     return int(number)

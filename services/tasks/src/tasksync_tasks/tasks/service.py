@@ -20,6 +20,7 @@ from .. import membership
 from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
+from ..notifications import service as notifications
 from . import cursors, positions, revisions
 from .details import as_created, with_details, with_details_one
 from .models import STATUSES, Task
@@ -125,6 +126,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     task = db.session.execute(_INSERT, values).one()
     if label_ids:
         labels.replace(task.id, label_ids)
+    notifications.assigned(task=task, caller=caller)
     db.session.commit()
     return as_created(task, label_ids)
 
@@ -239,6 +241,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
         if written is not None:
             if relabel is not None:
                 labels.replace(task_id, relabel)
+            notifications.assigned(task=written, caller=caller, previous=task.user_id)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
@@ -266,6 +269,7 @@ def delete_room(*, room_id: int) -> None:
     revisions.forget(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     labels.delete_room(room_id)
+    notifications.delete_room(room_id)  # its comments went with its tasks
     db.session.commit()
 
 
