@@ -12,7 +12,9 @@ from collections.abc import Mapping
 
 from tasksync_common.usernames import is_username_char, username_key
 
-MAX_USERNAME = 80
+# The longest a username of 80 characters may be as typed: another letter case of a character may
+# be up to three (`ΐ` in upper case is three code points).
+MAX_TYPED = 3 * 80
 
 
 def mentioned(body: str, members: Mapping[int, str]) -> set[int]:
@@ -24,7 +26,7 @@ def mentioned(body: str, members: Mapping[int, str]) -> set[int]:
     found: set[int] = set()
     start = text.find("@")
     while start != -1:
-        if start == 0 or not is_username_char(text[start - 1]):
+        if start == 0 or not _in_name(text[start - 1]):
             user_id = _longest(_run(text, start + 1), by_key)
             if user_id is not None:
                 found.add(user_id)
@@ -32,10 +34,16 @@ def mentioned(body: str, members: Mapping[int, str]) -> set[int]:
     return found
 
 
+def _in_name(char: str) -> bool:
+    """A username character, or a combining mark on one: `İ` typed in lower case is `i` and a
+    combining dot, which is the same name."""
+    return is_username_char(char) or unicodedata.category(char).startswith("M")
+
+
 def _run(text: str, start: int) -> str:
-    """The username characters from ``start`` on (each ends at the next `@`: scanning is linear)."""
+    """The name's characters from ``start`` on (each run ends at the next `@`: scanning is linear)."""
     end = start
-    while end < len(text) and is_username_char(text[end]):
+    while end < len(text) and _in_name(text[end]):
         end += 1
     return text[start:end]
 
@@ -44,7 +52,7 @@ def _longest(run: str, by_key: Mapping[str, int]) -> int | None:
     """The member whose username is the longest match at the start of ``run``: the whole run, or
     the run without some of the dots that end it."""
     shortest = len(run.rstrip("."))
-    for length in range(min(len(run), MAX_USERNAME), shortest - 1, -1):
+    for length in range(min(len(run), MAX_TYPED), shortest - 1, -1):
         if length < len(run) and run[length] != ".":
             break  # cut inside the name itself, not only its closing dots
         user_id = by_key.get(username_key(run[:length]))
