@@ -6,10 +6,10 @@ from typing import Any
 
 from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
-from apiflask.validators import Range
 
 from tasksync_common.fields import Text, Timestamp
 
+from ..paging import Cursor, Limit
 from .models import MAX_BODY
 
 
@@ -43,7 +43,5 @@ class CommentPage(Schema):
 
 
 class CommentQuery(Schema):
-    limit = Integer(
-        load_default=50, validate=Range(min=1, max=200), metadata={"description": "Comments per page at most."}
-    )
-    cursor = Text(max_length=64, metadata={"description": "The next_cursor of the previous page."})
+    limit = Limit("Comments")
+    cursor = Cursor()

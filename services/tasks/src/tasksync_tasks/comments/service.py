@@ -17,7 +17,7 @@ from tasksync_common.auth import Identity
 from tasksync_common.errors import Forbidden, NotFound
 from tasksync_common.timestamps import utcnow
 
-from .. import membership, people
+from .. import membership, paging, people
 from ..extensions import db
 from ..notifications import service as notifications
 from ..tasks import cursors, revisions
@@ -59,17 +59,12 @@ def get_page(*, room_id: int, task_id: int, caller: Identity, query: dict) -> di
     after = cursors.decode(query["cursor"], cursors.COMMENT_PREFIX) if query.get("cursor") else 0
     membership.require_member(room_id, caller)
     tasks.find(room_id, task_id)
-    limit = query["limit"]
-    statement = (
-        select(*_COLUMNS)
-        .where(_COMMENTS.c.task_id == task_id, _COMMENTS.c.id > after)
-        .order_by(_COMMENTS.c.id)
-        .limit(limit + 1)
+    statement = select(*_COLUMNS).where(_COMMENTS.c.task_id == task_id, _COMMENTS.c.id > after)
+    rows = db.session.execute(statement.order_by(_COMMENTS.c.id).limit(query["limit"] + 1)).all()
+    items, next_cursor = paging.split(
+        rows, query["limit"], lambda last: cursors.encode(last.id, cursors.COMMENT_PREFIX)
     )
-    rows = db.session.execute(statement).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": cursors.encode(rows[-1].id, cursors.COMMENT_PREFIX) if more else None}
+    return {"items": items, "next_cursor": next_cursor}
 
 
 def create(*, room_id: int, task_id: int, caller: Identity, body: str) -> Row:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
-from apiflask.validators import Length, OneOf, Range
+from apiflask.validators import Length, OneOf
 from marshmallow import ValidationError, validates_schema
 
-from tasksync_common.fields import Flag, Id, Text, Timestamp
+from tasksync_common.fields import Flag, Id, Timestamp
 
+from ..paging import Cursor, Limit
 from .models import KINDS
 
 MAX_IDS = 200
@@ -42,10 +43,8 @@ class NotificationPage(Schema):
 
 class NotificationQuery(Schema):
     unread = Boolean(load_default=False, metadata={"description": "`true`: only unread notifications."})
-    limit = Integer(
-        load_default=50, validate=Range(min=1, max=200), metadata={"description": "Notifications per page at most."}
-    )
-    cursor = Text(max_length=64, metadata={"description": "The next_cursor of the previous page."})
+    limit = Limit("Notifications")
+    cursor = Cursor()
 
 
 def _only_true(value: bool) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import update as sql_update
 from tasksync_common.auth import Identity
 from tasksync_common.timestamps import utcnow
 
-from .. import membership, people
+from .. import membership, paging, people
 from ..extensions import db
 from ..tasks import cursors
 from .models import Notification
@@ -88,13 +88,12 @@ def get_page(*, caller: Identity, query: dict) -> dict:
         statement = statement.where(unread)
     if before is not None:
         statement = statement.where(_NOTIFICATIONS.c.id < before)
-    limit = query["limit"]
-    rows = db.session.execute(statement.limit(limit + 1)).all()
+    rows = db.session.execute(statement.limit(query["limit"] + 1)).all()
+    items, next_cursor = paging.split(
+        rows, query["limit"], lambda last: cursors.encode(last.id, cursors.NOTIFICATION_PREFIX)
+    )
     count = db.session.execute(select(func.count()).where(*visible, unread)).scalar_one()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = cursors.encode(rows[-1].id, cursors.NOTIFICATION_PREFIX) if more else None
-    return {"items": rows, "next_cursor": cursor, "unread_count": count}
+    return {"items": items, "next_cursor": next_cursor, "unread_count": count}
 
 
 def mark_read(*, caller: Identity, ids: list[int] | None) -> None:
