@@ -9,6 +9,7 @@ import pytest
 from tasksync_common.board_access import NOT_MEMBER, member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_tasks import create_app
+from tasksync_tasks.people import username_key
 from tools.service_testing import backends, client, db, service_app, serving, signer, token_for  # noqa: F401
 
 
@@ -33,11 +34,13 @@ def app(request, tmp_path_factory, rooms_url):
 
 
 class People:
-    """Makes signed-in people and sets their rooms, as the rooms service would publish them."""
+    """Makes signed-in people and sets their rooms (and usernames, which notifications name), as
+    the rooms service would publish them."""
 
     def __call__(self, user_id: int, rooms: dict | None = None) -> dict:
         token, claims = token_for(user_id)
         cache.set(token_key(claims["jti"]), ACTIVE)
+        cache.set(username_key(user_id), f"user{user_id}")
         for room_id, role in (rooms or {}).items():
             self.set_role(room_id, user_id, role)
         return {"Authorization": f"Bearer {token}"}
