@@ -200,10 +200,12 @@ def test_paging_is_exact_oldest_first(scene, owner, member):
 
 
 @pytest.mark.parametrize("cursor", ["", "nonsense", "dDE6Mg", "YzE6LTE", "YzE6eA", "c1:5", "YzE6OTk5OTk5OTk5OTk5"])
-def test_bad_cursors_and_limits_are_422(scene, owner, cursor):
+def test_bad_cursors_and_limits_are_422(scene, owner, outsider, cursor):
     room_id, task = scene
     query = {"cursor": cursor} if cursor else {"limit": 0}
     problem(owner.get(comments_url(room_id, task["id"]), params=query), 422, "cursor" if cursor else "limit")
+    if cursor:  # a room one is not in is 404, whatever the cursor
+        problem(outsider.get(comments_url(room_id, task["id"]), params=query), 404)
     problem(owner.get(comments_url(room_id, task["id"]), params={"limit": 201}), 422, "limit")
 
 

@@ -56,8 +56,8 @@ def _assignee(task: Row, caller: Identity, members: dict[int, str] | None) -> in
 
 def get_page(*, room_id: int, task_id: int, caller: Identity, query: dict) -> dict:
     """A page of the task's comments, oldest first; follow ``next_cursor`` for the next."""
+    membership.require_member(room_id, caller)  # first: a room the caller is not in is 404, whatever the cursor
     after = cursors.decode(query["cursor"], cursors.COMMENT_PREFIX) if query.get("cursor") else 0
-    membership.require_member(room_id, caller)
     tasks.find(room_id, task_id)
     statement = select(*_COLUMNS).where(_COMMENTS.c.task_id == task_id, _COMMENTS.c.id > after)
     rows = db.session.execute(statement.order_by(_COMMENTS.c.id).limit(query["limit"] + 1)).all()

@@ -62,6 +62,8 @@ def comment_written(*, task: Row, comment: Row, mentioned: set[int], assignee: i
     """A comment on ``task`` was written (``assignee``: the assignee to tell of it) or edited
     (``assignee`` None): each member it mentions is told once per comment, however often it is
     edited; the assignee is told it was commented on, unless they are mentioned in it."""
+    if not mentioned and assignee is None:
+        return  # an edit that mentions nobody
     told = db.session.execute(
         select(_NOTIFICATIONS.c.user_id).where(
             _NOTIFICATIONS.c.comment_id == comment.id, _NOTIFICATIONS.c.kind == "mentioned"
