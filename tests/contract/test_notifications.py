@@ -4,6 +4,8 @@ a room left hides its notifications, and marking them read."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.contract.helpers import RFC3339_UTC, join, make_room, make_task, ok, problem, sign_up, unique
@@ -258,3 +260,20 @@ def test_the_routes_need_a_token_and_are_never_stored(anonymous, crew):
     response = crew["bob"].get(URL)
     ok(response)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_parallel_comments_each_notify_once(room, crew):
+    """Comments written at the same moment (the room's lock orders them) each tell each person once."""
+    ann, dev, bob = crew["ann"], crew["ann.dev"], crew["bob"]
+    task = make_task(ann, room["id"], user_id=bob.user["id"])
+    body = f"@{dev.user['username']} and @{bob.user['username']}, look"
+    writers = [ann, dev] * 6
+    with ThreadPoolExecutor(max_workers=len(writers)) as pool:
+        made = list(pool.map(lambda writer: comment(writer, room["id"], task["id"], body), writers))
+    assert len({c["id"] for c in made}) == len(writers)
+    by_comment = [
+        n["data"]["comment_id"] for n in all_of(bob) if n["kind"] == "mentioned" and n["task_id"] == task["id"]
+    ]
+    assert sorted(by_comment) == sorted(c["id"] for c in made)  # one each, by ann's and by ann.dev's
+    dev_told = [n["data"]["comment_id"] for n in all_of(dev) if n["task_id"] == task["id"]]
+    assert sorted(dev_told) == sorted(c["id"] for c in made if c["author_id"] == ann.user["id"])
