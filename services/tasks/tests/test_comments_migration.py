@@ -12,7 +12,7 @@ from tasksync_common.board_access import member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_tasks import create_app
 from tasksync_tasks.people import username_key
-from tools.service_testing import backends, service_app, signer, token_for
+from tools.service_testing import backends, signer, token_for, upgraded_from
 
 PREVIOUS = "5b0c1d2e7f31"
 ROOM = 5
@@ -58,13 +58,8 @@ def _person(user_id: int, username: str) -> dict:
 def old_app(request, tmp_path, rooms_url):
     env = {"ROOMS_URL": rooms_url}
     keys = signer().public_keys.get
-    with service_app(create_app, request.param, tmp_path, "migrate", env, PREVIOUS, key_lookup=keys) as app:
-        db = app.extensions["sqlalchemy"]
-        with app.app_context():
-            _fill(db)
-            upgrade()
-            cache.clear()
-            yield app, db
+    with upgraded_from(create_app, request.param, tmp_path, env, PREVIOUS, _fill, key_lookup=keys) as (app, db):
+        yield app, db
 
 
 def _count(db, table: str) -> int:
