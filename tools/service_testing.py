@@ -55,6 +55,20 @@ def service_app(
 
 
 @contextlib.contextmanager
+def upgraded_from(create_app, backend: str, tmp_path, env: dict, previous: str, fill, **kwargs):
+    """A migration under test: the service's app on a database that its history up to
+    ``previous`` built and ``fill(db)`` filled, then upgraded to the head; yields (app, db)
+    inside an app context, with an empty cache."""
+    with service_app(create_app, backend, tmp_path, "migrate", env, previous, **kwargs) as app:
+        db = app.extensions["sqlalchemy"]
+        with app.app_context():
+            fill(db)
+            upgrade()
+            cache.clear()
+            yield app, db
+
+
+@contextlib.contextmanager
 def rolled_back(app):
     """Run one test inside a transaction that is undone at the end; commits become savepoints."""
     db = app.extensions["sqlalchemy"]

@@ -7,7 +7,7 @@ import pytest
 
 from tests.contract.helpers import join, make_label, make_room, make_task, ok, problem, sign_up
 
-# (method, path, body); {room}, {task}, {label}, {item} and {user} are filled in per test.
+# (method, path, body); {room}, {task}, {label}, {item}, {comment} and {user} are filled in per test.
 ROOM_ROUTES = [
     ("GET", "/api/v1/rooms/{room}", None),
     ("PATCH", "/api/v1/rooms/{room}", {"name": "taken over"}),
@@ -32,6 +32,10 @@ ROOM_ROUTES = [
     ("DELETE", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", None),
     ("GET", "/api/v1/rooms/{room}/activity", None),
     ("GET", "/api/v1/rooms/{room}/tasks/{task}/activity", None),
+    ("GET", "/api/v1/rooms/{room}/tasks/{task}/comments", None),
+    ("POST", "/api/v1/rooms/{room}/tasks/{task}/comments", {"body": "intruder"}),
+    ("PATCH", "/api/v1/rooms/{room}/tasks/{task}/comments/{comment}", {"body": "defaced"}),
+    ("DELETE", "/api/v1/rooms/{room}/tasks/{task}/comments/{comment}", None),
 ]
 ROUTE_IDS = [f"{method} {path.removeprefix('/api/v1/rooms/{room}') or '/'}" for method, path, _ in ROOM_ROUTES]
 OWNER_ONLY = [
@@ -40,6 +44,9 @@ OWNER_ONLY = [
     ("POST", "/api/v1/rooms/{room}/code", None),
     ("DELETE", "/api/v1/rooms/{room}/members/{other}", None),
     ("DELETE", "/api/v1/rooms/{room}/members/{owner}", None),
+    # the scene's comment is the owner's: a member may neither edit nor delete it
+    ("PATCH", "/api/v1/rooms/{room}/tasks/{task}/comments/{comment}", {"body": "defaced"}),
+    ("DELETE", "/api/v1/rooms/{room}/tasks/{task}/comments/{comment}", None),
 ]
 
 
@@ -60,14 +67,21 @@ def people(stack):
 
 
 def with_label_and_item(owner, room_id: int) -> dict:
-    """A task of the room that carries a label and has a checklist item (the paths' {label}, {item})."""
+    """A task of the room that carries a label, has a checklist item and a comment of the owner's
+    (the paths' {label}, {item}, {comment}: ``comment`` beside the task's own fields)."""
     label = make_label(owner, room_id)
     task = make_task(owner, room_id, description="original", label_ids=[label["id"]])
     added = owner.post(f"/api/v1/rooms/{room_id}/tasks/{task['id']}/checklist", json={"text": "original"})
-    return ok(added, 201)
+    said = owner.post(f"/api/v1/rooms/{room_id}/tasks/{task['id']}/comments", json={"body": "original"})
+    return {**ok(added, 201), "comment": ok(said, 201)}
 
 
-NEVER = {"id": 2_147_483_000, "label_ids": [2_147_483_000], "checklist": [{"id": 2_147_483_000}]}
+NEVER = {
+    "id": 2_147_483_000,
+    "label_ids": [2_147_483_000],
+    "checklist": [{"id": 2_147_483_000}],
+    "comment": {"id": 2_147_483_000},
+}
 
 
 @pytest.fixture
@@ -87,6 +101,7 @@ def fill(path: str, people, caller, room_id: int, task: dict) -> str:
         task=task["id"],
         label=task["label_ids"][0],
         item=task["checklist"][0]["id"],
+        comment=task["comment"]["id"],
         member=people["member"].user["id"],
         owner=people["owner"].user["id"],
         other=people["other"].user["id"],
@@ -99,7 +114,10 @@ def assert_intact(people, room, task):
     owner = people["owner"]
     current = ok(owner.get(f"/api/v1/rooms/{room['id']}"))
     assert (current["name"], current["code"], current["member_count"]) == (room["name"], room["code"], 3)
-    assert ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}")) == task
+    shown = {name: value for name, value in task.items() if name != "comment"}
+    assert ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}")) == shown
+    comments = ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/comments"))["items"]
+    assert comments == [task["comment"]]
     assert len(ok(owner.get(f"/api/v1/rooms/{room['id']}/tasks"))["items"]) == 1
     assert [label["id"] for label in ok(owner.get(f"/api/v1/rooms/{room['id']}/labels"))["items"]] == task["label_ids"]
 
@@ -160,6 +178,10 @@ def test_member_gets_403_on_owner_only_actions(people, scene, method, path, body
         ("member", "DELETE", "/api/v1/rooms/{room}/tasks/{task}/checklist/{item}", None, 200),
         ("member", "GET", "/api/v1/rooms/{room}/activity", None, 200),
         ("member", "GET", "/api/v1/rooms/{room}/tasks/{task}/activity", None, 200),
+        ("member", "GET", "/api/v1/rooms/{room}/tasks/{task}/comments", None, 200),
+        ("member", "POST", "/api/v1/rooms/{room}/tasks/{task}/comments", {"body": "by a member"}, 201),
+        ("owner", "PATCH", "/api/v1/rooms/{room}/tasks/{task}/comments/{comment}", {"body": "edited"}, 200),
+        ("owner", "DELETE", "/api/v1/rooms/{room}/tasks/{task}/comments/{comment}", None, 204),
         ("owner", "PATCH", "/api/v1/rooms/{room}", {"name": "renamed"}, 200),
         ("owner", "POST", "/api/v1/rooms/{room}/code", None, 200),
         ("owner", "DELETE", "/api/v1/rooms/{room}/members/{member}", None, 204),

@@ -187,6 +187,33 @@ def test_every_task_checklist_and_label_kind_records_what_changed(team, owner, m
     problem(owner.get(activity_url(elsewhere["id"], other["id"])), 404)  # a task of another room
 
 
+def test_comments_written_and_deleted_are_recorded_edits_are_not(team, owner, member):
+    room_id = team["id"]
+    task = make_task(owner, room_id, title="Discussed")
+    comments = f"/api/v1/rooms/{room_id}/tasks/{task['id']}/comments"
+    first = ok(member.post(comments, json={"body": "First thought " + "x" * 300}), 201)
+    ok(member.patch(f"{comments}/{first['id']}", json={"body": "Second thought"}))  # no entry
+    ok(owner.delete(f"{comments}/{first['id']}"), 204)  # the room's owner deletes a member's
+    entries = history(member, room_id, task["id"])
+    assert kinds(entries) == ["comment.deleted", "comment.created", "task.created"]
+    deleted, written = entries[0], entries[1]
+    assert actor(written) == by(member) and actor(deleted) == by(owner)
+    assert written["data"]["excerpt"].startswith("First thought") and len(written["data"]["excerpt"]) == 200
+    assert written["data"] | {"excerpt": None} == {
+        "title": "Discussed",
+        "comment_id": first["id"],
+        "author_username": member.user["username"],
+        "excerpt": None,
+    }
+    assert deleted["data"] == {
+        "title": "Discussed",
+        "comment_id": first["id"],
+        "author_username": member.user["username"],
+        "excerpt": "Second thought",
+    }
+    assert kinds(history(owner, room_id, kind="comment.created")) == ["comment.created"]
+
+
 def test_membership_and_renames_are_relayed_once_in_order_and_leave_the_revision(stack, owner, member, outsider):
     room = make_room(owner, "Before")
     room_id = room["id"]

@@ -39,12 +39,14 @@ def concrete(people):
     label = ok(owner.post(f"/api/v1/rooms/{room['id']}/labels", json={"name": "allow", "color": "#000000"}), 201)
     task = make_task(owner, room["id"], label_ids=[label["id"]])
     added = ok(owner.post(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/checklist", json={"text": "allow"}), 201)
+    said = ok(owner.post(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/comments", json={"body": "allow"}), 201)
     values = {
         "room_id": room["id"],
         "task_id": task["id"],
         "user_id": member.user["id"],
         "label_id": label["id"],
         "item_id": added["checklist"][0]["id"],
+        "comment_id": said["id"],
     }
     return owner, lambda template: template.format(**values)
 

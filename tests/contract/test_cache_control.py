@@ -55,6 +55,8 @@ def test_every_authenticated_read_is_private(owner, member, board):
         f"/api/v1/rooms/{room['id']}/members",
         f"/api/v1/rooms/{room['id']}/tasks",
         f"/api/v1/rooms/{room['id']}/tasks/{task['id']}",
+        f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/comments",
+        "/api/v1/notifications",
     ):
         response = owner.get(path)
         assert response.status_code == 200 and is_private(response), (path, response.headers)
@@ -69,6 +71,8 @@ def test_every_write_answer_is_private(owner, member, board):
         owner.post(f"{base}/code"),
         owner.post(f"{base}/tasks", json={"title": "t"}),
         owner.patch(f"{base}/tasks/{task['id']}", json={"title": "changed"}),
+        owner.post(f"{base}/tasks/{task['id']}/comments", json={"body": "said"}),
+        owner.post("/api/v1/notifications/read", json={"all": True}),
         owner.delete(f"{base}/tasks/{task['id']}"),
         member.post("/api/v1/rooms/join", json={"code": ok(owner.get(base))["code"]}),
     ):

@@ -7,8 +7,9 @@ refuse requests without one; data the document forbids is refused (4xx).
 Generated ids are mostly random, which only exercises the 404 paths. So each case is also aimed,
 by a stable hash of its data (reproducible, like the rest of the run), at the caller's real room
 and tasks: the same generated bodies and headers then reach the code behind the 404.
-Destructive calls get their own objects: DELETE a room deletes a fresh room, DELETE a task a
-fresh task, logout and password change run as users of their own, so the shared token lives on.
+Destructive calls get their own objects: DELETE a room deletes a fresh room, DELETE a task (or
+a comment) a fresh task (with a fresh comment), logout and password change run as users of
+their own, so the shared token lives on.
 Join codes that could be real are replaced by the room's real code, and login names that could be
 real by fresh names, so that fuzzing never spends the failed-join or failed-login allowance of
 127.0.0.1 that the other suites on this session's stack rely on.
@@ -83,6 +84,7 @@ class World:
         self._ok(self.mate.post("/api/v1/rooms/join", json={"code": self.room["code"]}))
         self.task_ids = [self.new_task() for _ in range(3)]
         self.label_ids = [self.new_label() for _ in range(3)]
+        self.comment_ids = [self.new_comment(task_id) for task_id in self.task_ids]  # one on each shared task
         # a user whose password the password-change cases may change, and whose token they revoke
         self.changer = Client(base_url).sign_up()
         self.changer_name = self.changer.user["username"]
@@ -109,6 +111,10 @@ class World:
         task_id = self.new_task()
         url = f"/api/v1/rooms/{self.room_id}/tasks/{task_id}/checklist"
         return task_id, self._ok(self.owner.post(url, json={"text": "fuzz"}), 201)["checklist"][0]["id"]
+
+    def new_comment(self, task_id: int) -> int:
+        url = f"/api/v1/rooms/{self.room_id}/tasks/{task_id}/comments"
+        return self._ok(self.owner.post(url, json={"body": "fuzz"}), 201)["id"]
 
     def new_room(self) -> int:
         return self._ok(self.owner.post("/api/v1/rooms", json={"name": "Doomed"}), 201)["id"]
@@ -184,6 +190,12 @@ class World:
                 params["label_id"] = self.label_ids[aim - 1]
         if _is_int(params.get("item_id")) and _same_id(params.get("room_id"), self.room_id) and aim:
             params["task_id"], params["item_id"] = self.new_item()
+        if _is_int(params.get("comment_id")) and _same_id(params.get("room_id"), self.room_id):
+            if method == "DELETE" and (aim or int(params["comment_id"]) in self.comment_ids):
+                params["task_id"] = self.new_task()  # never a shared comment, even by chance
+                params["comment_id"] = self.new_comment(params["task_id"])
+            elif aim:
+                params["comment_id"] = self.comment_ids[aim - 1]  # the owner's, on the task aimed at
         if path.endswith("/members/{user_id}") and aim and _is_int(params.get("user_id")):
             if aim == 1:
                 params["user_id"] = self.owner.user["id"]  # the owner cannot leave: 409

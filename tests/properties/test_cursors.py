@@ -98,3 +98,35 @@ def test_any_text_is_a_board_order_cursor_or_a_422(text):
 def test_a_board_order_cursor_is_not_a_creation_order_one():
     with pytest.raises(Problem):
         cursors.decode(cursors.encode_position(3, 5))
+
+
+ID_LISTS = [cursors.PREFIX, cursors.COMMENT_PREFIX, cursors.NOTIFICATION_PREFIX]  # tasks, comments, notifications
+
+
+@untimed
+@given(ids, st.sampled_from(ID_LISTS), st.sampled_from(ID_LISTS))
+@example(5, cursors.COMMENT_PREFIX, cursors.PREFIX)
+def test_each_lists_id_cursors_are_its_own(last_id, made_for, read_as):
+    """An id cursor of one list (tasks, a task's comments, notifications) reads back in that list
+    only: anywhere else it is a 422."""
+    cursor = cursors.encode(last_id, made_for)
+    assert cursor.isascii() and "=" not in cursor and len(cursor) <= 64
+    if made_for == read_as:
+        assert cursors.decode(cursor, read_as) == last_id
+    else:
+        with pytest.raises(Problem):
+            cursors.decode(cursor, read_as)
+
+
+@untimed
+@given(st.one_of(any_text, tricky_text, near_cursors), st.sampled_from(ID_LISTS[1:]))
+@example(_b64("c1:" + "9" * 11), cursors.COMMENT_PREFIX)
+@example(_b64("n1:-1"), cursors.NOTIFICATION_PREFIX)
+def test_any_text_is_a_comment_or_notification_cursor_or_a_422(text, prefix):
+    try:
+        last_id = cursors.decode(text, prefix)
+    except Problem as error:
+        assert error.status_code == 422
+        assert [e["field"] for e in error.extra_data["errors"]] == ["cursor"]
+    else:
+        assert 0 <= last_id <= MAX_ID and cursors.decode(cursors.encode(last_id, prefix), prefix) == last_id

@@ -1,4 +1,4 @@
-"""Usernames are unique without regard to letter case (users.service.username_key)."""
+"""Usernames are unique without regard to letter case (tasksync_common.usernames.username_key)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tasksync_rooms.users.schemas import is_valid_username
-from tasksync_rooms.users.service import username_key
+from tasksync_common.usernames import is_valid_username, username_key
 from tests.properties.strategies import tricky_char, untimed
 
 # What registration accepts: letters and digits of any script, ".", "_" and "-"; 3 to 80 of them.

@@ -27,6 +27,11 @@ from tasksync_gateway.openapi import merge
         ("/api/v1/users/me/tasksx", "rooms"),
         ("/api/v1/users/me", "rooms"),
         ("/api/v1/users/5/tasks", "rooms"),
+        ("/api/v1/rooms/5/tasks/9/comments", "tasks"),
+        ("/api/v1/rooms/5/tasks/9/comments/3", "tasks"),
+        ("/api/v1/notifications", "tasks"),
+        ("/api/v1/notifications/read", "tasks"),
+        ("/api/v1/notificationsx", "rooms"),
     ],
 )
 def test_owner_of(path, owner):
@@ -58,7 +63,17 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
     assert {"/a", "/b", "/healthz", "/readyz"} <= set(merged["paths"])
     assert set(merged["components"]["schemas"]) == {"A", "B", "C", "Health", "Readiness"}
     assert merged["components"]["securitySchemes"] == {}  # no operation needs it
-    assert [t["name"] for t in merged["tags"]] == ["Users", "Rooms", "Tasks", "Labels", "Health", "Extra"]
+    assert [t["name"] for t in merged["tags"]] == [
+        "Users",
+        "Rooms",
+        "Tasks",
+        "Labels",
+        "Comments",
+        "Notifications",
+        "Activity",
+        "Health",
+        "Extra",
+    ]
 
 
 def test_merge_refuses_a_component_two_services_define_differently():

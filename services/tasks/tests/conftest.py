@@ -34,8 +34,8 @@ def app(request, tmp_path_factory, rooms_url):
 
 
 class People:
-    """Makes signed-in people (named ``user<id>``) and sets their rooms, as the rooms service would
-    publish them."""
+    """Makes signed-in people (named ``user<id>``) and sets their rooms (and usernames, which notifications name), as
+    the rooms service would publish them."""
 
     def __call__(self, user_id: int, rooms: dict | None = None) -> dict:
         token, claims = token_for(user_id)

@@ -12,7 +12,7 @@ from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_tasks import create_app
 from tasksync_tasks.people import username_key
 from tasksync_tasks.tasks.positions import GAP
-from tools.service_testing import backends, service_app, signer, token_for
+from tools.service_testing import backends, signer, token_for, upgraded_from
 
 PREVIOUS = "81128cb80918"
 # (id, room, status): ids as they were handed out; task 9 was the last, then deleted.
@@ -58,13 +58,8 @@ def _person(user_id: int, rooms: list[int]) -> dict:
 def old_app(request, tmp_path, rooms_url):
     env = {"ROOMS_URL": rooms_url}
     keys = signer().public_keys.get
-    with service_app(create_app, request.param, tmp_path, "migrate", env, PREVIOUS, key_lookup=keys) as app:
-        db = app.extensions["sqlalchemy"]
-        with app.app_context():
-            _fill(db)
-            upgrade()
-            cache.clear()
-            yield app, db
+    with upgraded_from(create_app, request.param, tmp_path, env, PREVIOUS, _fill, key_lookup=keys) as (app, db):
+        yield app, db
 
 
 def test_existing_tasks_get_positions_in_creation_order_per_column(old_app):

@@ -53,7 +53,11 @@ HEADERS = {
 RESPONSES = {
     400: ("BadRequest", "The body is not valid JSON, or not a JSON object.", ()),
     401: ("Unauthorized", "No valid bearer token, or wrong credentials.", ("WWW-Authenticate",)),
-    403: ("Forbidden", "Not allowed: an owner-only action by a member, or a wrong current password.", ()),
+    403: (
+        "Forbidden",
+        "Not allowed: an owner-only action by a member, another's comment, or a wrong current password.",
+        (),
+    ),
     404: ("NotFound", "No such resource, or not visible to the caller.", ()),
     409: (
         "Conflict",
@@ -76,6 +80,7 @@ PATH_PARAMETERS = {
     "user_id": "The member's user id.",
     "label_id": "The label's id.",
     "item_id": "The checklist item's id.",
+    "comment_id": "The comment's id.",
 }
 WRITE_METHODS = ("post", "put", "patch")
 WRITE_STATUSES = (400, 413, 415)  # any write's body: not JSON, too large, not application/json

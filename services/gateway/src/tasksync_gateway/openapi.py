@@ -79,6 +79,8 @@ TAGS = [
     {"name": "Rooms", "description": "Rooms (teams), their join codes and their members."},
     {"name": "Tasks", "description": "The tasks of a room, with versions (`ETag`, `If-Match`) and cursor paging."},
     {"name": "Labels", "description": "A room's labels, which its tasks carry (`label_ids`)."},
+    {"name": "Comments", "description": "Comments on a room's tasks, with `@username` mentions."},
+    {"name": "Notifications", "description": "What concerns the caller: mentions, assignments, comments."},
     {"name": "Activity", "description": "A room's history, newest first: who changed what, with old and new values."},
     {"name": "Health", "description": "Liveness and readiness probes."},
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# Tasks, and what the tasks service keeps with them: labels, every room's history (activity), and
-# the caller's tasks across rooms.
-_TASKS = re.compile(r"^/api/v1/(?:rooms/[^/]+/(?:tasks|labels|activity)|users/me/tasks)(?:/|$)")
+# Tasks, and what the tasks service keeps with them: labels (and, under a task's path, its
+# comments), every room's history (activity), the caller's tasks across rooms, and the caller's
+# notifications.
+_TASKS = re.compile(r"^/api/v1/(?:rooms/[^/]+/(?:tasks|labels|activity)|users/me/tasks|notifications)(?:/|$)")
 # Reachable without a token; every other /api/v1 path needs one.
 PUBLIC_PATHS = frozenset({"/api/v1/auth/register", "/api/v1/auth/login"})
 

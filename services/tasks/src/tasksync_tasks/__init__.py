@@ -17,7 +17,9 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.tasks_database_url)
     from .activity import models as _activity_models  # noqa: F401  (registers the tables)
     from .checklists import models as _checklist_models  # noqa: F401
+    from .comments import models as _comment_models  # noqa: F401
     from .labels import models as _label_models  # noqa: F401
+    from .notifications import models as _notification_models  # noqa: F401
     from .tasks import models as _models  # noqa: F401
 
     rooms = peers.init_app(app, settings, "rooms")["rooms"]
@@ -27,7 +29,9 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     from .activity import routes as activity
     from .assigned import routes as assigned
     from .checklists import routes as checklists
+    from .comments import routes as comments
     from .labels import routes as labels
+    from .notifications import routes as notifications
     from .tasks import routes as tasks
 
     app.register_blueprint(tasks.bp)
@@ -35,6 +39,8 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     app.register_blueprint(labels.bp)
     app.register_blueprint(assigned.bp)
     app.register_blueprint(activity.bp)
+    app.register_blueprint(comments.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(internal.bp)
 
     return app

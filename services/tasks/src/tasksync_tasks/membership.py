@@ -25,10 +25,13 @@ def _ask_rooms(room_id: int, user_id: int, caller: Identity) -> str | None:
     raise Unavailable("The rooms service could not answer; try again shortly.", retry_after=2)
 
 
-def require_member(room_id: int, caller: Identity) -> None:
-    """404 unless the caller belongs to the room (a room they cannot see does not exist)."""
-    if role(room_id, caller.user_id, caller) is None:
+def require_member(room_id: int, caller: Identity) -> str:
+    """404 unless the caller belongs to the room (a room they cannot see does not exist); their
+    role there."""
+    found = role(room_id, caller.user_id, caller)
+    if found is None:
         raise NotFound("No such room.")
+    return found
 
 
 def current_rooms(caller: Identity) -> list[int]:

@@ -5,17 +5,7 @@ from apiflask.fields import Integer, Nested, String
 from marshmallow import ValidationError, validates
 
 from tasksync_common.fields import Text, Timestamp
-
-USERNAME_RULE = "3 to 80 characters: letters, digits, '.', '_' or '-'."
-
-
-def _is_username_char(char: str) -> bool:
-    return char.isalnum() or char in "._-"
-
-
-def is_valid_username(text: str) -> bool:
-    """True for a string that follows the sign-up rule for usernames."""
-    return 3 <= len(text) <= 80 and all(_is_username_char(c) for c in text) and text.isprintable()
+from tasksync_common.usernames import USERNAME_RULE, is_valid_username
 
 
 class UsernameField(Text):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common.errors import Conflict, Forbidden, Unauthenticated
+from tasksync_common.usernames import username_key
 
 from ..access_tokens import service as access_tokens
 from ..extensions import db
@@ -14,14 +13,6 @@ from .models import User
 from .passwords import hash_password, needs_rehash, verify_password
 
 WRONG_CREDENTIALS = "The username or password is wrong."
-
-
-def username_key(username: str) -> str:
-    """The form usernames are compared in: Alice, ALICE and alice are one name. Unicode's
-    compatibility caseless match (D146), so that any letter case of a name finds it."""
-    folded = unicodedata.normalize("NFD", username).casefold()
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", folded).casefold())
-    return unicodedata.normalize("NFC", folded)
 
 
 def get(*, user_id: int) -> User | None:

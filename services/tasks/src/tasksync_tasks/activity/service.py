@@ -103,7 +103,7 @@ def page(*, room_id: int, caller: Identity, query: dict, task_id: int | None = N
     rows = rows[:limit]
     return {
         "items": [dict(row._mapping) for row in rows],
-        "next_cursor": cursors.encode_activity(rows[-1].id) if more else None,
+        "next_cursor": cursors.encode(rows[-1].id, cursors.ACTIVITY_PREFIX) if more else None,
     }
 
 
@@ -116,5 +116,5 @@ def page_statement(room_id: int, task_id: int | None, query: dict) -> Select:
     if query.get("kind"):
         statement = statement.where(_ACTIVITY.c.kind.in_(sorted(set(query["kind"]))))
     if query.get("cursor"):
-        statement = statement.where(_ACTIVITY.c.id < cursors.decode_activity(query["cursor"]))
+        statement = statement.where(_ACTIVITY.c.id < cursors.decode(query["cursor"], cursors.ACTIVITY_PREFIX))
     return statement.order_by(_ACTIVITY.c.id.desc())

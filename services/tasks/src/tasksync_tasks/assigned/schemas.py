@@ -1,11 +1,10 @@
 """What the route of the caller's tasks takes."""
 
 from apiflask import Schema
-from apiflask.fields import Integer, String
-from apiflask.validators import OneOf, Range
+from apiflask.fields import String
+from apiflask.validators import OneOf
 
-from tasksync_common.fields import Text
-
+from ..paging import Cursor, Limit
 from ..tasks.schemas import DueAt, Status
 
 SORTS = ("due", "created")
@@ -23,7 +22,5 @@ class AssignedQuery(Schema):
             "description": "`due`: by `due_at` (tasks with none last), then `id`; `created`: creation order.",
         },
     )
-    limit = Integer(
-        load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}
-    )
-    cursor = Text(max_length=64, metadata={"description": "The next_cursor of the previous page."})
+    limit = Limit("Tasks")
+    cursor = Cursor()

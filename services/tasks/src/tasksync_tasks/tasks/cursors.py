@@ -1,6 +1,7 @@
 """Opaque page cursors: where the last item a page showed stands in the page's order (a task's id
-in creation order; its position and id in board order; its due time and id in due order; an
-activity entry's id, newest first). Each order's cursors are its own."""
+in creation order; its position and id in board order; its due time and id in due order; a
+comment's, a notification's or an activity entry's id). Each sort's cursors, and each list's, are
+its own."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem, field_error
 
 PREFIX = "t1:"
+COMMENT_PREFIX = "c1:"  # a task's comments, oldest first
+NOTIFICATION_PREFIX = "n1:"  # the caller's notifications, newest first
+ACTIVITY_PREFIX = "a1:"  # a room's (or a task's) history, newest first
 POSITION_PREFIX = "p1:"
 _POSITION = re.compile(r"(-?[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
 POSITION_LIMIT = 2**53  # positions.LIMIT and one: no position a server issued is beyond it
@@ -36,34 +40,18 @@ def _unwrap(cursor: str, prefix: str) -> str:
     return raw.removeprefix(prefix)
 
 
-def encode(last_id: int) -> str:
-    """The cursor that continues after task ``last_id``."""
-    return _wrap(f"{PREFIX}{last_id}")
+def encode(last_id: int, prefix: str = PREFIX) -> str:
+    """The cursor that continues after item ``last_id`` (a task in creation order, by default)."""
+    return _wrap(f"{prefix}{last_id}")
 
 
-def decode(cursor: str) -> int:
-    """The task id a cursor continues after; 422 for anything this module did not make."""
-    return _decode_id(cursor, PREFIX)
-
-
-def _decode_id(cursor: str, prefix: str) -> int:
+def decode(cursor: str, prefix: str = PREFIX) -> int:
+    """The item id a cursor of ``prefix``'s list continues after; 422 for anything this module
+    did not make for that list."""
     number = _unwrap(cursor, prefix)
     if not (number.isascii() and number.isdigit() and len(number) <= 10) or int(number) > MAX_ID:
         raise _refused()
     return int(number)
-
-
-ACTIVITY_PREFIX = "a1:"
-
-
-def encode_activity(last_id: int) -> str:
-    """The cursor that continues a newest-first history after (below) entry ``last_id``."""
-    return _wrap(f"{ACTIVITY_PREFIX}{last_id}")
-
-
-def decode_activity(cursor: str) -> int:
-    """The entry id a history cursor continues below; 422 for anything else."""
-    return _decode_id(cursor, ACTIVITY_PREFIX)
 
 
 def encode_position(position: int, last_id: int) -> str:

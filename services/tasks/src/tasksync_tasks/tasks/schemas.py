@@ -11,6 +11,7 @@ from tasksync_common.api_document import NAMED_SCHEMA
 from tasksync_common.fields import MAX_ID, Id, Instant, Text, Timestamp
 
 from ..labels.models import MAX_PER_TASK as MAX_LABELS
+from ..paging import Cursor, Limit
 from .models import PRIORITIES, STATUSES
 
 SORTS = ("created", "position")
@@ -95,10 +96,8 @@ class TaskQuery(Schema):
             NAMED_SCHEMA: "TaskSort",
         },
     )
-    limit = Integer(
-        load_default=50, validate=Range(min=1, max=200), metadata={"description": "Tasks per page at most."}
-    )
-    cursor = Text(max_length=64, metadata={"description": "The next_cursor of the previous page."})
+    limit = Limit("Tasks")
+    cursor = Cursor()
 
 
 class IfMatch(Schema):

@@ -18,6 +18,7 @@ from ..activity import service as activity
 from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
+from ..notifications import service as notifications
 from . import cursors, positions, revisions
 from .details import as_created, with_details, with_details_one
 from .models import STATUSES, Task
@@ -124,6 +125,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     if label_ids:
         labels.replace(task.id, label_ids)
     activity.record(room_id=room_id, kind="task.created", actor=caller, task_id=task.id, data={"title": task.title})
+    notifications.assigned(task=task, caller=caller)
     db.session.commit()
     return as_created(task, label_ids)
 
@@ -243,6 +245,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 changed["label_ids"] = [carried, sorted(relabel)]
             data = {"title": written.title, "changes": changed}
             activity.record(room_id=room_id, kind="task.updated", actor=caller, task_id=task_id, data=data)
+            notifications.assigned(task=written, caller=caller, previous=task.user_id)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
@@ -273,6 +276,7 @@ def delete_room(*, room_id: int) -> None:
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     labels.delete_room(room_id)
     activity.delete_room(room_id)
+    notifications.delete_room(room_id)  # its comments went with its tasks
     db.session.commit()
 
 

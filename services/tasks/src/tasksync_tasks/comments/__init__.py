@@ -1,0 +1,1 @@
+"""Comments on tasks, and the @mentions in them."""

@@ -1,0 +1,1 @@
+"""Notifications: what happened that concerns the caller (mentions, assignments, comments)."""
