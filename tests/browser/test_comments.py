@@ -46,6 +46,9 @@ def test_comments_written_edited_and_deleted(person, api):
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     expect(mine.locator("mark.mention")).to_have_text(f"@{alice.username}")
+    # The task's history says so at once.
+    history = panel.get_by_role("list", name="History").get_by_role("listitem")
+    expect(history.first).to_contain_text(f"{bob.username} commented")
 
     # He edits his own comment; a mention of somebody who is no member is not marked.
     mine.get_by_role("button", name=re.compile("^Edit your comment")).click()
@@ -89,6 +92,7 @@ def test_comments_written_edited_and_deleted(person, api):
     a.get_by_role("dialog", name="Delete this comment?").get_by_role("button", name="Delete").click()
     expect(his).to_have_count(0)
     expect(comment(panel, "over to you")).to_have_count(0, timeout=LIVE)
+    expect(history.first).to_contain_text(f"{alice.username} deleted a comment", timeout=LIVE)
 
     # In Ukrainian: the same, in its words.
     b.get_by_label("Language").select_option("uk")
