@@ -4,7 +4,10 @@ The tasks service learns membership and token state from the rooms service throu
 cache; these tests write those answers into the cache, as the rooms service does. The rooms
 service itself runs too (its liveness is checked), on a database of its own."""
 
+import contextlib
+
 import pytest
+from flask_migrate import upgrade
 
 from tasksync_common.board_access import NOT_MEMBER, member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
@@ -53,3 +56,18 @@ class People:
 @pytest.fixture
 def people(db):
     return People()
+
+
+@contextlib.contextmanager
+def migrated(backend: str, tmp_path, rooms_url: str, previous: str, fill):
+    """The app on a database the migrations up to ``previous`` built and ``fill(db)`` filled,
+    then upgraded to the newest: (app, db), inside an app context."""
+    keys = signer().public_keys.get
+    env = {"ROOMS_URL": rooms_url}
+    with service_app(create_app, backend, tmp_path, "migrate", env, previous, key_lookup=keys) as app:
+        db = app.extensions["sqlalchemy"]
+        with app.app_context():
+            fill(db)
+            upgrade()
+            cache.clear()
+            yield app, db

@@ -7,12 +7,10 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from tasksync_common.board_access import member_key
-from tasksync_common.cache import ACTIVE, cache, token_key
-from tasksync_tasks import create_app
-from tasksync_tasks.people import username_key
 from tasksync_tasks.tasks.positions import GAP
-from tools.service_testing import backends, service_app, signer, token_for
+from tools.service_testing import backends
+
+from .conftest import People, migrated
 
 PREVIOUS = "81128cb80918"
 # (id, room, status): ids as they were handed out; task 9 was the last, then deleted.
@@ -44,33 +42,16 @@ def _fill(db) -> None:
     db.session.commit()
 
 
-def _person(user_id: int, rooms: list[int]) -> dict:
-    """A signed-in member of ``rooms``, as the rooms service publishes them."""
-    token, claims = token_for(user_id)
-    cache.set(token_key(claims["jti"]), ACTIVE)
-    cache.set(username_key(user_id), f"user{user_id}")
-    for room in rooms:
-        cache.set(member_key(room, user_id), "owner")
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.fixture(params=backends())
 def old_app(request, tmp_path, rooms_url):
-    env = {"ROOMS_URL": rooms_url}
-    keys = signer().public_keys.get
-    with service_app(create_app, request.param, tmp_path, "migrate", env, PREVIOUS, key_lookup=keys) as app:
-        db = app.extensions["sqlalchemy"]
-        with app.app_context():
-            _fill(db)
-            upgrade()
-            cache.clear()
-            yield app, db
+    with migrated(request.param, tmp_path, rooms_url, PREVIOUS, _fill) as built:
+        yield built
 
 
 def test_existing_tasks_get_positions_in_creation_order_per_column(old_app):
     app, _db = old_app
     client = app.test_client()
-    alice = _person(1, [5, 6])
+    alice = People()(1, {5: "owner", 6: "owner"})
     for room in (5, 6):
         items = client.get(f"/api/v1/rooms/{room}/tasks?sort=position&limit=200", headers=alice).get_json()["items"]
         for status in ("pending", "in progress", "completed"):
@@ -84,7 +65,7 @@ def test_existing_tasks_get_positions_in_creation_order_per_column(old_app):
 def test_the_upgraded_room_takes_new_tasks_and_moves(old_app):
     app, _db = old_app
     client = app.test_client()
-    alice = _person(1, [5])
+    alice = People()(1, {5: "owner"})
     etag = client.get("/api/v1/rooms/5/tasks", headers=alice).headers["ETag"]
     assert etag.startswith('"r12-')  # the room's revision carried over
     new = client.post("/api/v1/rooms/5/tasks", json={"title": "new", "priority": "high"}, headers=alice).get_json()

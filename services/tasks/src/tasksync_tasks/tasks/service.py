@@ -121,7 +121,8 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     label_ids = fields.get("label_ids", [])
     labels.check_ids(room_id, label_ids)
     task = db.session.execute(_INSERT, values).one()
-    labels.replace(task.id, label_ids)
+    if label_ids:  # a new task carries none yet: no DELETE to send otherwise
+        labels.replace(task.id, label_ids)
     activity.record(room_id=room_id, kind="task.created", actor=caller, task_id=task.id, data={"title": task.title})
     revisions.bump(room_id)
     db.session.commit()
