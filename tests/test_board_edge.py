@@ -131,6 +131,30 @@ def test_the_gateway_answers_a_cached_board_without_the_tasks_service(sqlite_sta
         os.killpg(process.pid, signal.SIGCONT)
 
 
+def test_the_gateway_answers_my_tasks_from_the_cache_and_follows_a_leave(sqlite_stack):
+    """The caller's tasks across rooms, once built, come from the gateway alone; leaving a room
+    (which the rooms service publishes before it answers) is seen by the very next read."""
+    person, owner = Client(sqlite_stack.url).sign_up(), Client(sqlite_stack.url).sign_up()
+    created = owner.post("/api/v1/rooms", json={"name": "Mine"}).json()
+    person.post("/api/v1/rooms/join", json={"code": created["code"]})
+    owner.post(f"/api/v1/rooms/{created['id']}/tasks", json={"title": "yours", "user_id": person.user["id"]})
+    served = person.get("/api/v1/users/me/tasks")
+    assert [task["title"] for task in served.json()["items"]] == ["yours"]
+    process = sqlite_stack.processes["tasks"]
+    os.killpg(process.pid, signal.SIGSTOP)  # only the gateway can answer now
+    try:
+        cached = person.get("/api/v1/users/me/tasks")
+        unchanged = person.get("/api/v1/users/me/tasks", headers={"If-None-Match": served.headers["ETag"]})
+        assert person.delete(f"/api/v1/rooms/{created['id']}/members/{person.user['id']}").status_code == 204
+        after_leaving = person.get("/api/v1/users/me/tasks")  # a new list: the tasks service must build it
+    finally:
+        os.killpg(process.pid, signal.SIGCONT)
+    assert cached.status_code == 200 and cached.content == served.content
+    assert unchanged.status_code == 304
+    assert after_leaving.status_code == 504
+    assert person.get("/api/v1/users/me/tasks").json()["items"] == []
+
+
 def test_the_gateway_s_cached_answers_are_private_and_revalidated(sqlite_stack):
     """The cached page and 304 carry the tasks service's Cache-Control; an outage's 504 is not stored."""
     person = Client(sqlite_stack.url).sign_up()

@@ -93,7 +93,8 @@ def test_a_room_left_is_gone_from_the_very_next_request(stack):
     room = make_room(owner)
     join(me, room)
     task = make_task(owner, room["id"], user_id=me.user["id"])
-    assert [t["id"] for t in all_mine(me)] == [task["id"]]
+    for _ in range(2):  # the second read is answered from the cache, at the gateway
+        assert [t["id"] for t in all_mine(me)] == [task["id"]]
     ok(me.get(f"/api/v1/rooms/{room['id']}/tasks"))  # the board read fills every cache there is
     ok(me.delete(f"/api/v1/rooms/{room['id']}/members/{me.user['id']}"), 204)
     assert all_mine(me) == []
@@ -103,11 +104,46 @@ def test_a_room_left_is_gone_from_the_very_next_request(stack):
     assert all_mine(me) == []
 
 
+def _mine(client, tag=None, **params):
+    answer = client.get(MINE, params=params, headers={"If-None-Match": tag} if tag else {})
+    assert answer.status_code in (200, 304), answer.text
+    return answer
+
+
+def test_an_unchanged_list_is_304_and_any_change_in_any_room_renews_it(stack):
+    me, owner = sign_up(stack.url), sign_up(stack.url)
+    rooms = [make_room(owner), make_room(owner)]
+    for room in rooms:
+        join(me, room)
+    task = make_task(owner, rooms[0]["id"], user_id=me.user["id"])
+    first = _mine(me)
+    tag = first.headers["ETag"]
+    for _ in range(2):  # from the tasks service, then from the gateway's cache
+        unchanged = _mine(me, tag)
+        assert unchanged.status_code == 304 and unchanged.headers["ETag"] == tag
+        assert _mine(me).content == first.content
+    assert _mine(me, sort="created").headers["ETag"] != tag  # each query its own
+    make_task(owner, rooms[1]["id"])  # not mine, but the other room changed: the tag goes
+    renewed = _mine(me, tag)
+    assert renewed.status_code == 200 and renewed.headers["ETag"] != tag
+    assert [t["id"] for t in renewed.json()["items"]] == [task["id"]]
+    tag = renewed.headers["ETag"]
+    ok(me.patch(f"/api/v1/rooms/{rooms[0]['id']}/tasks/{task['id']}", json={"title": "renamed"}))
+    changed = _mine(me, tag)
+    assert changed.status_code == 200 and [t["title"] for t in changed.json()["items"]] == ["renamed"]
+    tag = changed.headers["ETag"]
+    join(me, make_room(owner))  # a room more: the list's rooms changed
+    assert _mine(me, tag).status_code == 200
+    stranger = sign_up(stack.url)  # another person's tag is not theirs
+    assert _mine(stranger, tag).status_code == 200
+
+
 def test_a_deleted_room_is_gone(stack):
     me, owner = sign_up(stack.url), sign_up(stack.url)
     room = make_room(owner)
     join(me, room)
     make_task(owner, room["id"], user_id=me.user["id"])
+    assert len(all_mine(me)) == len(all_mine(me)) == 1  # the second from the gateway's cache
     ok(owner.delete(f"/api/v1/rooms/{room['id']}"), 204)
     assert all_mine(me) == []
 

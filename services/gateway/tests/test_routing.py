@@ -58,7 +58,7 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
     assert {"/a", "/b", "/healthz", "/readyz"} <= set(merged["paths"])
     assert set(merged["components"]["schemas"]) == {"A", "B", "C", "Health", "Readiness"}
     assert merged["components"]["securitySchemes"] == {}  # no operation needs it
-    assert [t["name"] for t in merged["tags"]] == ["Users", "Rooms", "Tasks", "Labels", "Health", "Extra"]
+    assert [t["name"] for t in merged["tags"]] == ["Users", "Rooms", "Tasks", "Labels", "Activity", "Health", "Extra"]
 
 
 def test_merge_refuses_a_component_two_services_define_differently():

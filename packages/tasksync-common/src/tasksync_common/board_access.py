@@ -87,12 +87,7 @@ def current_revision(room_id: int, load: Callable[[], int]) -> int:
 def page(room_id: int, etag: str, build: Callable[[], str]) -> str:
     """The JSON page ``etag`` names: from the cache, else ``build()`` and kept for the next
     reader. Only for a caller the rule has let in, with ``etag`` from ``list_etag``."""
-    key = page_key(room_id, etag)
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, timeout=PAGE_TTL)
-    return body
+    return read_through(page_key(room_id, etag), build, timeout=PAGE_TTL)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,12 @@ def post_worker_init(worker: Worker) -> None:
 threads = int(os.environ.get("GUNICORN_THREADS") or 4)  # gthread only
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or 10)
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
+# The gateway faces clients: an idle (or trickling) one is cut off soon. The services hear only
+# from the gateway's and each other's connection pools, which reuse a connection as long as it is
+# open: a service that closed an idle one just as a pool sent a request on it left that request
+# unanswered (a POST, which is never resent: seen as a 503 on a join in the soak). Closing only
+# after minutes makes that race as rare as the minutes-long idle gaps it needs.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or (5 if _service == "gateway" else 300))
 # A listening socket per worker (SO_REUSEPORT): the kernel spreads new connections over the
 # workers. With one shared socket, a gthread worker can accept most keep-alive connections of a
 # burst and keep them, leaving the other workers idle (seen in `make bench`: half the throughput).

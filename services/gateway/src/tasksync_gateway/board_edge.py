@@ -1,9 +1,10 @@
-"""Board reads answered at the gateway from the shared cache, without a hop to the tasks service.
+"""Task lists answered at the gateway from the shared cache, without a hop to the tasks service.
 
 Every open board polls its task list; most polls find it unchanged, and most reads ask for a
 page the tasks service has already built for the room's current revision. Here the gateway
 answers those two cases itself, by the rule the tasks service applies too
-(tasksync_common.board_access); anything else goes on to the tasks service.
+(tasksync_common.board_access); the same for the caller's tasks across rooms
+(tasksync_common.assigned_access). Anything else goes on to the tasks service.
 """
 
 from __future__ import annotations
@@ -12,20 +13,28 @@ import re
 
 from flask import Response, request
 
-from tasksync_common import board_access
+from tasksync_common import assigned_access, board_access
 from tasksync_common.auth import Identity
 from tasksync_common.fields import MAX_ID
 
 _TASK_LIST = re.compile(r"^/api/v1/rooms/([0-9]{1,10})/tasks/?$")
+_MY_TASKS = re.compile(r"^/api/v1/users/me/tasks/?$")
 
 
 def answer(path: str, identity: Identity) -> Response | None:
     """A 304 or the cached page for a GET of a task list, or None to forward the request."""
-    match = _TASK_LIST.match(path) if request.method == "GET" else None
+    if request.method != "GET":
+        return None
+    if_none_match = request.headers.getlist("If-None-Match")
+    if _MY_TASKS.match(path):
+        return _response(assigned_access.cached_read(identity, request.query_string, if_none_match))
+    match = _TASK_LIST.match(path)
     if match is None or not 0 < int(match[1]) <= MAX_ID:
         return None
-    room_id = int(match[1])
-    read = board_access.cached_read(room_id, identity, request.query_string, request.headers.getlist("If-None-Match"))
+    return _response(board_access.cached_read(int(match[1]), identity, request.query_string, if_none_match))
+
+
+def _response(read: board_access.CachedRead | None) -> Response | None:
     if read is None:
         return None
     if read.body is None:

@@ -3,7 +3,7 @@ tasksync_common.board_access (which the gateway applies too)."""
 
 from __future__ import annotations
 
-from tasksync_common import board_access, peers
+from tasksync_common import assigned_access, board_access, peers
 from tasksync_common.auth import Identity
 from tasksync_common.errors import NotFound, Unauthenticated, Unavailable
 
@@ -32,8 +32,12 @@ def require_member(room_id: int, caller: Identity) -> None:
 
 
 def current_rooms(caller: Identity) -> list[int]:
-    """The rooms the caller belongs to now, as the rooms service reads them from its database at
-    this moment (no cache: a room left a moment ago is not among them)."""
+    """The rooms the caller belongs to now, as the rooms service published them at the last change
+    of the caller's memberships (before it answered that change), else as it reads them now."""
+    return assigned_access.rooms_of(caller.user_id, lambda: _ask_rooms_of(caller))
+
+
+def _ask_rooms_of(caller: Identity) -> list[int]:
     response = peers.rooms_client().request("GET", "/internal/v1/users/me/rooms", headers=caller.authorization)
     if response.status == 200:
         return list(response.json()["room_ids"])

@@ -1,12 +1,18 @@
 """Who people are, for what the tasks service writes down about them (an activity entry's actor,
 a comment's author, a mention): usernames, asked of the rooms service, which owns accounts.
 
-A username never changes once an account exists, so the caller's own is cached for long; a
+A username never changes once an account exists, so the caller's own is cached for long, in this
+process too (every write records its actor: no cache round trip for a name already known); a
 room's member list changes with every join and leave, so it is asked for each time it is needed
 (a comment that mentions someone), never cached.
 """
 
 from __future__ import annotations
+
+import threading
+
+from cachetools import LRUCache
+from flask import current_app
 
 from tasksync_common import peers
 from tasksync_common.auth import Identity
@@ -14,6 +20,7 @@ from tasksync_common.cache import read_through
 from tasksync_common.errors import NotFound, Unauthenticated, Unavailable
 
 USERNAME_TTL = 24 * 3600  # usernames are immutable; the TTL only bounds the cache's size
+_KNOWN = "tasksync_usernames"  # the app's extension: (lock, user id -> username)
 
 
 def username_key(user_id: int) -> str:
@@ -22,9 +29,15 @@ def username_key(user_id: int) -> str:
 
 def username(caller: Identity) -> str:
     """The caller's username."""
-    return read_through(
-        username_key(caller.user_id), lambda: _ask("/api/v1/users/me", caller)["username"], USERNAME_TTL
-    )
+    user_id = caller.user_id
+    lock, names = current_app.extensions.setdefault(_KNOWN, (threading.Lock(), LRUCache(maxsize=10_000)))
+    with lock:  # LRUCache is not thread-safe
+        known = names.get(user_id)
+    if known is None:
+        known = read_through(username_key(user_id), lambda: _ask("/api/v1/users/me", caller)["username"], USERNAME_TTL)
+        with lock:
+            names[user_id] = known
+    return known
 
 
 def members(room_id: int, caller: Identity) -> dict[int, str]:

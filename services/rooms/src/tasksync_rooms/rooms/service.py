@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from tasksync_common import after_commit, board_access, peers
+from tasksync_common import after_commit, assigned_access, board_access, peers
 from tasksync_common.errors import Conflict, Forbidden, NotFound, Unavailable
 from tasksync_common.problems import Problem
 
@@ -181,18 +181,25 @@ def room_ids_of(*, user_id: int) -> list[int]:
 
 
 def _roles_change(room_id: int, user_ids: Iterable[int]) -> None:
-    """The roles of ``user_ids`` in the room change with this transaction: once it commits, every
-    service sees them on its very next request."""
+    """The roles of ``user_ids`` in the room (and so their lists of rooms) change with this
+    transaction: once it commits, every service sees them on its very next request."""
     for user_id in user_ids:
         after_commit.defer(
             db.session, board_access.publish_role, room_id, user_id, functools.partial(_load_role, room_id, user_id)
         )
+        after_commit.defer(db.session, assigned_access.publish_rooms, user_id, functools.partial(_load_rooms, user_id))
 
 
 def _load_role(room_id: int, user_id: int) -> str | None:
     role = role_of(room_id=room_id, user_id=user_id)
     db.session.rollback()  # end the read so the next one sees newer commits
     return role
+
+
+def _load_rooms(user_id: int) -> list[int]:
+    rooms = room_ids_of(user_id=user_id)
+    db.session.rollback()  # end the read so the next one sees newer commits
+    return rooms
 
 
 def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:

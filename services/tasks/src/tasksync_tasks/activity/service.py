@@ -1,7 +1,7 @@
 """A room's history: every rule about writing and reading activity entries lives here.
 
 An entry is written inside the transaction of the change it records, by the service function
-that makes the change, while that function holds the room's lock (``revisions.lock``): an entry
+that makes the change, while that function holds the room's lock (``revisions.begin_change``): an entry
 exists if and only if its change committed, and a later commit in a room gets a larger id. The
 entry copies what it needs to read well later (the task's title, old and new values, the actor's
 username), so a deleted task or a renamed room never breaks it."""
@@ -51,7 +51,7 @@ def changes(old: Mapping[Any, Any], new: Mapping[str, Any]) -> dict[str, list]:
 
 def record(*, room_id: int, kind: str, actor: Identity, task_id: int | None = None, data: dict) -> None:
     """Add an entry to the room's history inside the caller's transaction, which must hold the
-    room's lock (``revisions.lock``, which every write takes first)."""
+    room's lock (``revisions.begin_change``, which every write takes first)."""
     values = {
         "room_id": room_id,
         "task_id": task_id,
@@ -76,8 +76,7 @@ def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
     outbox order, under the room's lock as any entry. A repeated delivery writes nothing twice;
     a room whose history was deleted with it takes none. The room's revision stays: membership
     is not part of the task list."""
-    revisions.lock(room_id)
-    if not revisions.closed(room_id):
+    if not revisions.lock_unchanged(room_id):
         statement = _insert_once()
         for entry in entries:
             created_at = entry["created_at"]

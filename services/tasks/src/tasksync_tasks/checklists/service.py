@@ -32,7 +32,7 @@ def _edit(
     changed nothing), and count it as a change of the task: the task as it is shown afterwards."""
     membership.require_member(room_id, caller)
     for _ in range(tasks.UPDATE_ATTEMPTS):
-        revisions.lock(room_id)  # as every task write: the item count is read by one writer at a time
+        revisions.begin_change(room_id)  # as every task write: the item count is read by one writer at a time
         task = tasks.find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             db.session.rollback()
@@ -49,7 +49,6 @@ def _edit(
         if written is not None:
             data = {"title": task.title, **changed}
             activity.record(room_id=room_id, kind="checklist.updated", actor=caller, task_id=task_id, data=data)
-            revisions.bump(room_id)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()

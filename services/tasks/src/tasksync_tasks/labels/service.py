@@ -1,6 +1,6 @@
 """A room's labels: every rule about them, and about which of them a task carries.
 
-Every write takes the room's lock first (``revisions.lock``), as every task write does: writes in
+Every write takes the room's lock first (``revisions.begin_change``), as every task write does: writes in
 one room follow one another, so a label count, a name check or a deletion never races a task
 being given that label, and the locks come in one order (room, then the rest): no deadlock."""
 
@@ -53,7 +53,7 @@ def get_all(*, room_id: int, caller: Identity) -> list[Row]:
 def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     """Add a label to the room: its name unique in the room (409), at most MAX_PER_ROOM (422)."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)  # creations in one room count the labels one after another
+    revisions.begin_change(room_id)  # creations in one room count the labels one after another
     count = db.session.execute(select(func.count()).where(_LABELS.c.room_id == room_id)).scalar_one()
     if count >= MAX_PER_ROOM:
         db.session.rollback()
@@ -67,7 +67,6 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
     activity.record(
         room_id=room_id, kind="label.created", actor=caller, data={"label_id": label.id, "name": name, "color": color}
     )
-    revisions.bump(room_id)
     db.session.commit()
     return label
 
@@ -75,7 +74,7 @@ def create(*, room_id: int, caller: Identity, name: str, color: str) -> Row:
 def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Row:
     """Rename or recolour a label (the tasks that carry it do not change)."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)
+    revisions.begin_change(room_id)
     label = _find(room_id, label_id)
     if all(getattr(label, name) == value for name, value in fields.items()):
         db.session.rollback()  # nothing to change
@@ -92,7 +91,6 @@ def update(*, room_id: int, label_id: int, caller: Identity, fields: dict) -> Ro
     assert changed is not None  # found above, under the room's lock
     data = {"label_id": label_id, "name": changed.name, "changes": activity.changes(label._mapping, fields)}
     activity.record(room_id=room_id, kind="label.updated", actor=caller, data=data)
-    revisions.bump(room_id)
     db.session.commit()
     return changed
 
@@ -101,7 +99,7 @@ def delete(*, room_id: int, label_id: int, caller: Identity) -> None:
     """Delete a label: it leaves every task that carried it, and each of those tasks counts a
     change (its version goes up: its ``label_ids`` are not what a client last saw)."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)  # no task is being given this label meanwhile
+    revisions.begin_change(room_id)  # no task is being given this label meanwhile
     label = _find(room_id, label_id)
     carriers = select(_LINKS.c.task_id).where(_LINKS.c.label_id == label_id)
     db.session.execute(
@@ -111,7 +109,6 @@ def delete(*, room_id: int, label_id: int, caller: Identity) -> None:
     db.session.execute(sql_delete(_LABELS).where(_LABELS.c.id == label_id))
     data = {"label_id": label_id, "name": label.name, "color": label.color}
     activity.record(room_id=room_id, kind="label.deleted", actor=caller, data=data)
-    revisions.bump(room_id)
     db.session.commit()
 
 

@@ -7,7 +7,7 @@ in one statement (no task's version changes: only the order means anything). Int
 precision the way halved floats do, and a renumbering is rare: after GAP_BITS moves into one gap,
 or 2**33 moves to one end.
 
-Callers hold the room's lock (revisions.lock) from before they read neighbours until they
+Callers hold the room's lock (revisions.begin_change) from before they read neighbours until they
 commit, so two writers never choose from the same neighbours: no ties, nothing lost or doubled.
 """
 

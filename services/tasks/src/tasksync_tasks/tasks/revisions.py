@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tasksync_common import after_commit, board_access
+from tasksync_common.cache import cache
 
 from ..extensions import db
 from .models import RoomRevision
@@ -19,8 +20,7 @@ _INCREMENT = (
     .returning(_REVISIONS.c.revision)
 )
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
-_LOCK = _READ.with_for_update()
-_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room"))
+_LOCK_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room")).with_for_update()
 _CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
 
 
@@ -28,41 +28,40 @@ def _increment(room_id: int) -> int | None:
     return db.session.execute(_INCREMENT, {"room": room_id}).scalar()
 
 
-def lock(room_id: int) -> None:
-    """Hold the room's revision row until the caller's transaction ends: every task write takes
-    it first, so writes in one room (the order of a column above all) follow one another, and
-    always in the same order of locks (room, then task), which no deadlock can come from. On
-    SQLite every write transaction holds the whole database anyway (BEGIN IMMEDIATE)."""
-    if db.session.execute(_LOCK, {"room": room_id}).first() is not None:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
-    except IntegrityError:  # another writer created the row first
-        pass
-    db.session.execute(_LOCK, {"room": room_id})
-
-
-def bump(room_id: int) -> int:
-    """Count one more change in the room, inside the caller's transaction; the new revision,
-    published to every process once that transaction commits."""
-    revision = _bump(room_id)
+def begin_change(room_id: int) -> int:
+    """Lock the room's revision row until the caller's transaction ends, and count that
+    transaction's change: the room's new revision, published to every process once it commits
+    (a transaction that rolls back counts nothing). Every write to a room's board takes it first,
+    so writes in one room (the order of a column above all) follow one another, always in the
+    same order of locks (room, then task), which no deadlock can come from. One statement: the
+    UPDATE that counts is the one that locks. On SQLite every write transaction holds the whole
+    database anyway (BEGIN IMMEDIATE)."""
+    revision = _increment(room_id)
+    if revision is None:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=1))
+            revision = 1
+        except IntegrityError:  # another writer created the row first
+            revision = _increment(room_id)
+            assert revision is not None  # the row is there now
     after_commit.defer(db.session, _publish, room_id, revision)
     return revision
 
 
-def _bump(room_id: int) -> int:
-    revision = _increment(room_id)
-    if revision is not None:
-        return revision
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=1))
-        return 1
-    except IntegrityError:  # another writer created the row first
-        revision = _increment(room_id)
-        assert revision is not None  # the row is there now
-        return revision
+def lock_unchanged(room_id: int) -> bool:
+    """Take the room's lock as ``begin_change`` does, for a write that is no change to the board
+    (a history entry of the rooms service's): the revision stays. Whether the room is closed
+    (deleted, see ``forget``)."""
+    closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
+    if closed is None:  # no write in the room yet: its row, at revision 0 (as no row reads)
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
+        except IntegrityError:  # another writer created the row first
+            pass
+        closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
+    return bool(closed)
 
 
 def _load(room_id: int) -> int:
@@ -81,14 +80,17 @@ def current(room_id: int) -> int:
     return board_access.current_revision(room_id, lambda: _load(room_id))
 
 
+def current_many(room_ids: list[int]) -> list[int]:
+    """The revisions of ``room_ids``, in their order: from the cache in one round trip, the
+    missing ones read (and cached) one by one."""
+    cached = cache.get_many(*(board_access.revision_key(room_id) for room_id in room_ids)) if room_ids else []
+    return [current(room_id) if value is None else value for room_id, value in zip(room_ids, cached, strict=True)]
+
+
 def forget(room_id: int) -> int:
-    """The room is gone: count that too (never drop the counter: a revision, and so an ETag,
-    must never be reused should the room id come back), and close it to late history entries."""
-    revision = bump(room_id)
+    """The room is gone: count that too, as its last change (never drop the counter: a
+    revision, and so an ETag, must never be reused should the room id come back), and close it
+    to history entries delivered late."""
+    revision = begin_change(room_id)
     db.session.execute(_CLOSE, {"room": room_id})
     return revision
-
-
-def closed(room_id: int) -> bool:
-    """Whether the room was deleted (``forget``); the caller holds its lock."""
-    return bool(db.session.execute(_CLOSED, {"room": room_id}).scalar())

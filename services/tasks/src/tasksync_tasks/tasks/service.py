@@ -19,7 +19,7 @@ from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
 from . import cursors, positions, revisions
-from .details import with_details, with_details_one
+from .details import as_created, with_details, with_details_one
 from .models import STATUSES, Task
 from .schemas import TaskPage
 
@@ -101,7 +101,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     assignee = fields.get("user_id", caller.user_id)
     _check_assignee(room_id, assignee, caller)
     status = fields.get("status", "pending")
-    revisions.lock(room_id)  # before the end of the column is read
+    revisions.begin_change(room_id)  # before the end of the column is read
     now = utcnow()
     values = {
         "room_id": room_id,
@@ -121,12 +121,11 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     label_ids = fields.get("label_ids", [])
     labels.check_ids(room_id, label_ids)
     task = db.session.execute(_INSERT, values).one()
-    if label_ids:  # a new task carries none yet: no DELETE to send otherwise
+    if label_ids:
         labels.replace(task.id, label_ids)
     activity.record(room_id=room_id, kind="task.created", actor=caller, task_id=task.id, data={"title": task.title})
-    revisions.bump(room_id)
     db.session.commit()
-    return with_details_one(task)
+    return as_created(task, label_ids)
 
 
 def get(*, room_id: int, task_id: int, caller: Identity) -> dict:
@@ -208,7 +207,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     label_ids: list[int] | None = fields.get("label_ids")
     columns = {name: value for name, value in fields.items() if name != "label_ids"}
     for _ in range(UPDATE_ATTEMPTS):
-        revisions.lock(room_id)
+        revisions.begin_change(room_id)
         task = find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             db.session.rollback()
@@ -244,7 +243,6 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 changed["label_ids"] = [carried, sorted(relabel)]
             data = {"title": written.title, "changes": changed}
             activity.record(room_id=room_id, kind="task.updated", actor=caller, task_id=task_id, data=data)
-            revisions.bump(room_id)
             db.session.commit()
             return with_details_one(written)
         db.session.rollback()  # someone else wrote in between
@@ -256,7 +254,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
 def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[int] | None) -> None:
     """Delete a task; with ``if_match``, only if it is still at one of those versions."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)
+    revisions.begin_change(room_id)
     statement = sql_delete(Task).where(Task.id == task_id, Task.room_id == room_id)
     if if_match is not None:
         statement = statement.where(Task.version.in_(sorted(if_match)))
@@ -266,17 +264,15 @@ def delete(*, room_id: int, task_id: int, caller: Identity, if_match: frozenset[
         find(room_id, task_id)  # 404 if it is not there at all
         raise Stale(STALE)
     activity.record(room_id=room_id, kind="task.deleted", actor=caller, task_id=task_id, data={"title": deleted.title})
-    revisions.bump(room_id)
     db.session.commit()
 
 
 def delete_room(*, room_id: int) -> None:
     """Remove every task of a deleted room (called by the rooms service)."""
-    revisions.lock(room_id)
+    revisions.forget(room_id)
     db.session.execute(sql_delete(Task).where(Task.room_id == room_id))
     labels.delete_room(room_id)
     activity.delete_room(room_id)
-    revisions.forget(room_id)
     db.session.commit()
 
 
@@ -284,7 +280,7 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
     """Put a task into column ``fields['status']`` (its own by default) right after task
     ``fields['after_id']``, or first when that is None; a move to where it is changes nothing."""
     membership.require_member(room_id, caller)
-    revisions.lock(room_id)  # the column's order is read and written by one writer at a time
+    revisions.begin_change(room_id)  # the column's order is read and written by one writer at a time
     task = find(room_id, task_id)
     if if_match is not None and task.version not in if_match:
         db.session.rollback()
@@ -300,7 +296,6 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
     changed = activity.changes(task._mapping, {"status": status, "position": position})
     data = {"title": task.title, "changes": changed, "after_id": fields["after_id"]}
     activity.record(room_id=room_id, kind="task.moved", actor=caller, task_id=task_id, data=data)
-    revisions.bump(room_id)
     db.session.commit()
     return with_details_one(moved)
 
