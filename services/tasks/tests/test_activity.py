@@ -119,7 +119,7 @@ def test_a_long_history_pages_by_walking_the_index(app, db):
     )
     db.session.execute(text("ANALYZE activity"))
     cases = [(41, None, {}), (42, None, {}), (42, None, {"cursor": cursors.encode_activity(50_000)})]
-    cases += [(42, None, {"kind": ["task.updated"]}), (42, 1007, {}), (41, 7, {})]
+    cases += [(42, None, {"kind": ["task.updated"]}), (42, 1008, {}), (41, 7, {})]
     for room, task_id, query in cases:
         statement = service.page_statement(room, task_id, query).limit(51)
         compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
