@@ -76,8 +76,7 @@ def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
     outbox order, under the room's lock as any entry. A repeated delivery writes nothing twice;
     a room whose history was deleted with it takes none. The room's revision stays: membership
     is not part of the task list."""
-    revisions.lock(room_id)
-    if not revisions.closed(room_id):
+    if not revisions.lock_unchanged(room_id):
         statement = _insert_once()
         for entry in entries:
             created_at = entry["created_at"]
