@@ -155,6 +155,26 @@ def test_the_gateway_answers_my_tasks_from_the_cache_and_follows_a_leave(sqlite_
     assert person.get("/api/v1/users/me/tasks").json()["items"] == []
 
 
+def test_the_gateway_answers_a_cached_history_without_the_tasks_service(sqlite_stack):
+    person = Client(sqlite_stack.url).sign_up()
+    created = person.post("/api/v1/rooms", json={"name": "Remembered"}).json()
+    person.post(f"/api/v1/rooms/{created['id']}/tasks", json={"title": "recorded"})
+    path = f"/api/v1/rooms/{created['id']}/activity"
+    served = person.get(path)
+    assert [entry["kind"] for entry in served.json()["items"]] == ["task.created"]
+    process = sqlite_stack.processes["tasks"]
+    os.killpg(process.pid, signal.SIGSTOP)  # only the gateway can answer now
+    try:
+        cached = person.get(path)
+        unchanged = person.get(path, headers={"If-None-Match": served.headers["ETag"]})
+        other_page = person.get(path, params={"limit": 1})  # never built: the tasks service must
+    finally:
+        os.killpg(process.pid, signal.SIGCONT)
+    assert cached.status_code == 200 and cached.content == served.content
+    assert unchanged.status_code == 304
+    assert other_page.status_code == 504
+
+
 def test_the_gateway_s_cached_answers_are_private_and_revalidated(sqlite_stack):
     """The cached page and 304 carry the tasks service's Cache-Control; an outage's 504 is not stored."""
     person = Client(sqlite_stack.url).sign_up()

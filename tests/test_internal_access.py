@@ -55,12 +55,20 @@ def test_rooms_service_refuses_direct_calls(stack, room, case):
     assert requests.get(lookup, headers=headers, timeout=10).status_code == 401
 
 
-def test_service_only_route_refuses_people_and_forged_service_tokens(stack, room):
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("DELETE", "/internal/v1/rooms/{room}/tasks", None),
+        ("POST", "/internal/v1/rooms/{room}/activity", {"entries": []}),  # the relay's deliveries
+    ],
+)
+def test_service_only_route_refuses_people_and_forged_service_tokens(stack, room, method, path, body):
     person, created = room
-    url = f"{stack.service_urls['tasks']}/internal/v1/rooms/{created['id']}/tasks"
+    url = stack.service_urls["tasks"] + path.format(room=created["id"])
     forged_service, _ = FORGER.issue("service:rooms", INTERNAL_AUDIENCE, 60)
     for token in (person.token, forged_service):
-        assert requests.delete(url, headers={"Authorization": f"Bearer {token}"}, timeout=10).status_code == 401
+        headers = {"Authorization": f"Bearer {token}"}
+        assert requests.request(method, url, json=body, headers=headers, timeout=10).status_code == 401
 
 
 def test_gateway_never_forwards_a_client_identity_header(stack, room, new_client):

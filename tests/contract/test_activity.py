@@ -214,6 +214,32 @@ def test_comments_written_and_deleted_are_recorded_edits_are_not(team, owner, me
     assert kinds(history(owner, room_id, kind="comment.created")) == ["comment.created"]
 
 
+def test_an_unchanged_history_is_304_and_every_new_entry_renews_it(stack, owner, member):
+    room = make_room(owner)
+    task = make_task(owner, room["id"], title="Tagged")
+    room_url, task_url = activity_url(room["id"]), activity_url(room["id"], task["id"])
+    first = owner.get(room_url)
+    tag = first.headers["ETag"]
+    for _ in range(2):  # from the tasks service, then from the gateway's cache
+        unchanged = owner.get(room_url, headers={"If-None-Match": tag})
+        assert unchanged.status_code == 304 and unchanged.headers["ETag"] == tag
+        assert owner.get(room_url).content == first.content
+    assert owner.get(room_url, params={"limit": 1}).headers["ETag"] != tag  # each page its own
+    assert owner.get(task_url).headers["ETag"] != tag  # and each history
+    make_task(owner, room["id"], title="More")
+    renewed = owner.get(room_url, headers={"If-None-Match": tag})
+    assert renewed.status_code == 200 and kinds(renewed.json()["items"]) == ["task.created"] * 2
+    tag = renewed.headers["ETag"]
+    join(member, room)  # an entry the rooms service sends: the tag goes once it has arrived
+    wait_until(lambda: owner.get(room_url, headers={"If-None-Match": tag}).status_code == 200)
+    assert kinds(ok(owner.get(room_url))["items"])[0] == "member.joined"
+    task_tag = owner.get(task_url).headers["ETag"]
+    ok(owner.delete(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}"), 204)
+    problem(owner.get(task_url, headers={"If-None-Match": task_tag}), 404)  # never 304 for a task gone
+    stranger = sign_up(stack.url)
+    problem(stranger.get(room_url, headers={"If-None-Match": tag}), 404)
+
+
 def test_membership_and_renames_are_relayed_once_in_order_and_leave_the_revision(stack, owner, member, outsider):
     room = make_room(owner, "Before")
     room_id = room["id"]

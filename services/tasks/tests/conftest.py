@@ -4,13 +4,15 @@ The tasks service learns membership and token state from the rooms service throu
 cache; these tests write those answers into the cache, as the rooms service does. The rooms
 service itself runs too (its liveness is checked), on a database of its own."""
 
+import contextlib
+
 import pytest
 
 from tasksync_common.board_access import NOT_MEMBER, member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_tasks import create_app
 from tasksync_tasks.people import username_key
-from tools.service_testing import backends, client, db, service_app, serving, signer, token_for  # noqa: F401
+from tools.service_testing import backends, client, db, service_app, serving, signer, token_for, upgraded_from  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +55,14 @@ class People:
 @pytest.fixture
 def people(db):
     return People()
+
+
+@contextlib.contextmanager
+def migrated(backend: str, tmp_path, rooms_url: str, previous: str, fill):
+    """The tasks service's app on a database the migrations up to ``previous`` built and
+    ``fill(db)`` filled, then upgraded to the newest: (app, db), inside an app context."""
+    env = {"ROOMS_URL": rooms_url}
+    with upgraded_from(
+        create_app, backend, tmp_path, env, previous, fill, key_lookup=signer().public_keys.get
+    ) as built:
+        yield built

@@ -8,12 +8,10 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from tasksync_common.board_access import member_key
-from tasksync_common.cache import ACTIVE, cache, token_key
 from tasksync_common.signing import INTERNAL_AUDIENCE
-from tasksync_tasks import create_app
-from tasksync_tasks.people import username_key
-from tools.service_testing import backends, service_app, signer, token_for
+from tools.service_testing import backends, signer
+
+from .conftest import People, migrated
 
 PREVIOUS = "5b0c1d2e7f31"
 
@@ -41,15 +39,6 @@ def _fill(db) -> None:
     db.session.commit()
 
 
-def _person(user_id: int, rooms: list[int]) -> dict:
-    token, claims = token_for(user_id)
-    cache.set(token_key(claims["jti"]), ACTIVE)
-    cache.set(username_key(user_id), f"user{user_id}")
-    for room in rooms:
-        cache.set(member_key(room, user_id), "owner")
-    return {"Authorization": f"Bearer {token}"}
-
-
 def _service() -> dict:
     token, _ = signer().issue("service:rooms", INTERNAL_AUDIENCE, 60)
     return {"Authorization": f"Bearer {token}"}
@@ -57,21 +46,14 @@ def _service() -> dict:
 
 @pytest.fixture(params=backends())
 def old_app(request, tmp_path, rooms_url):
-    env = {"ROOMS_URL": rooms_url}
-    keys = signer().public_keys.get
-    with service_app(create_app, request.param, tmp_path, "activity", env, PREVIOUS, key_lookup=keys) as app:
-        db = app.extensions["sqlalchemy"]
-        with app.app_context():
-            _fill(db)
-            upgrade()
-            cache.clear()
-            yield app, db
+    with migrated(request.param, tmp_path, rooms_url, PREVIOUS, _fill) as built:
+        yield built
 
 
 def test_the_upgraded_rooms_keep_their_tasks_and_write_history(old_app):
     app, db = old_app
     client = app.test_client()
-    alice = _person(1, [5, 6])
+    alice = People()(1, {5: "owner", 6: "owner"})
     assert client.get("/api/v1/rooms/5/activity", headers=alice).get_json() == {"items": [], "next_cursor": None}
     assert client.get("/api/v1/rooms/5/tasks", headers=alice).headers["ETag"].startswith('"r12-')
     patched = client.patch("/api/v1/rooms/5/tasks/1", json={"title": "renamed", "label_ids": []}, headers=alice)
@@ -106,7 +88,7 @@ def test_the_upgraded_rooms_keep_their_tasks_and_write_history(old_app):
 
 def test_downgrade_drops_the_history_and_keeps_the_tasks(old_app):
     app, db = old_app
-    alice = _person(1, [5])
+    alice = People()(1, {5: "owner"})
     assert app.test_client().post("/api/v1/rooms/5/tasks", json={"title": "new"}, headers=alice).status_code == 201
     db.session.rollback()  # end the read that answered (this test's app context outlives the request)
     downgrade(revision=PREVIOUS)

@@ -101,28 +101,48 @@ class CachedRead:
 
 def cached_read(room_id: int, identity: Identity, query_string: bytes, if_none_match: list[str]) -> CachedRead | None:
     """The answer to a read of the room's task list from the shared cache alone (outside the
-    tasks service), or None when only the tasks service can give it: no cached token state,
-    membership or revision, not a member (the tasks service says 404), or no page built yet.
-    ``identity``'s token must already be verified; ``if_none_match`` is the request's If-None-Match
-    lines."""
+    tasks service), or None when only the tasks service can give it (see ``cached_room_read``)."""
+    return cached_room_read(
+        room_id,
+        identity,
+        if_none_match,
+        revision_key(room_id),
+        lambda revision: list_etag(revision, query_string),
+        lambda etag: page_key(room_id, etag),
+    )
+
+
+def cached_room_read(
+    room_id: int,
+    identity: Identity,
+    if_none_match: list[str],
+    counter_key: str,
+    tag: Callable[[int], str],
+    body_key: Callable[[str], str],
+) -> CachedRead | None:
+    """The answer to a read of one of a room's lists from the shared cache alone, or None when
+    only the tasks service can give it: no cached token state, membership or counter (the number
+    the list's tag is built from, ``tag(counter)``), not a member (the tasks service says 404), or
+    no page stored under ``body_key(tag)`` yet. ``identity``'s token must already be verified;
+    ``if_none_match`` is the request's If-None-Match lines."""
     # `*` matches the list of any query, even one the tasks service would refuse with a 422: only
     # the tasks service, which validates the query before its preconditions, may answer it.
     if preconditions.is_any(if_none_match):
         return None
     authenticator = auth.authenticator()
-    state, cached_role, revision = cache.get_many(
-        authenticator.state_key(identity), member_key(room_id, identity.user_id), revision_key(room_id)
+    state, cached_role, counter = cache.get_many(
+        authenticator.state_key(identity), member_key(room_id, identity.user_id), counter_key
     )
-    if state is None or _decode_role(cached_role) is None or revision is None:
+    if state is None or _decode_role(cached_role) is None or counter is None:
         return None
     if not authenticator.is_active(identity, state):
         raise Unauthenticated("A valid bearer token is required.")
     # Cached answers are trusted only while their publishers are up: membership from the rooms
-    # service (as in the tasks service), pages and revisions from the tasks service.
+    # service (as in the tasks service), pages and counters from the tasks service.
     peers.rooms_liveness().require()
     peers.tasks_liveness().require()
-    etag = list_etag(revision, query_string)
+    etag = tag(counter)
     if preconditions.none_match(if_none_match, etag):
         return CachedRead(etag, None)
-    body = cache.get(page_key(room_id, etag))
+    body = cache.get(body_key(etag))
     return None if body is None else CachedRead(etag, body)

@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, insert, select
+from flask import current_app
+from sqlalchemy import Row, Select, bindparam, func, insert, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tasksync_common import activity_access, after_commit
 from tasksync_common.auth import Identity
 from tasksync_common.errors import NotFound
 from tasksync_common.fields import Instant
@@ -26,11 +28,13 @@ from ..extensions import db
 from ..tasks import cursors, revisions
 from ..tasks.models import Task
 from .models import Activity
+from .schemas import ActivityPage
 
 _ACTIVITY = Activity.__table__
 _COLUMNS = [column for column in _ACTIVITY.c if column.key != "outbox_id"]
 # One statement per entry, built once: recording must not slow the write it records.
 _INSERT = insert(_ACTIVITY)
+_HEAD = select(func.max(_ACTIVITY.c.id)).where(_ACTIVITY.c.room_id == bindparam("room"))
 _TASK_IN_ROOM = select(Task.id).where(Task.id == bindparam("task"), Task.room_id == bindparam("room"))
 _INSTANT = Instant()
 
@@ -62,7 +66,8 @@ def record(*, room_id: int, kind: str, actor: Identity, task_id: int | None = No
         "created_at": utcnow(),
         "outbox_id": None,
     }
-    db.session.execute(_INSERT, values)
+    entry_id = db.session.execute(_INSERT.returning(_ACTIVITY.c.id), values).scalar_one()
+    after_commit.defer(db.session, _publish_head, room_id, entry_id)
 
 
 def _insert_once():
@@ -76,15 +81,52 @@ def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
     outbox order, under the room's lock as any entry. A repeated delivery writes nothing twice;
     a room whose history was deleted with it takes none. The room's revision stays: membership
     is not part of the task list."""
-    revisions.lock(room_id)
-    if not revisions.closed(room_id):
+    if not revisions.lock_unchanged(room_id):
         statement = _insert_once()
         for entry in entries:
             created_at = entry["created_at"]
             if created_at.tzinfo is not None:  # stored as every column here: UTC, without a zone
                 created_at = created_at.astimezone(UTC).replace(tzinfo=None)
             db.session.execute(statement, {**entry, "room_id": room_id, "task_id": None, "created_at": created_at})
+        if entries:
+            after_commit.defer(db.session, _publish_head, room_id, None)
     db.session.commit()
+
+
+def _newest(room_id: int) -> int:
+    head = db.session.execute(_HEAD, {"room": room_id}).scalar()
+    db.session.commit()  # end the read, so that the next one sees newer commits
+    return head or 0
+
+
+def _publish_head(room_id: int, head: int | None) -> None:
+    """After the commit that added entry ``head`` (None: some entries, read back): let every
+    process see the room's newest entry, so that cached pages of its history are not served."""
+    activity_access.publish_head(room_id, _newest(room_id) if head is None else head, lambda: _newest(room_id))
+
+
+def list_etag(*, room_id: int, caller: Identity, path: str, query_string: bytes, task_id: int | None = None) -> str:
+    """The validator of the history page the caller asks for (404 unless they belong to the room,
+    and for a task's history, unless the task is there)."""
+    membership.require_member(room_id, caller)
+    if task_id is not None:
+        _require_task(room_id, task_id)
+    return activity_access.list_etag(
+        activity_access.current_head(room_id, lambda: _newest(room_id)), path, query_string
+    )
+
+
+def page_json(*, room_id: int, query: dict, etag: str, task_id: int | None = None) -> str:
+    """The page ``etag`` names, as JSON (an ActivityPage): built once, then served from the
+    shared cache. Only for a caller that ``list_etag`` has let in."""
+    return activity_access.page(
+        room_id, etag, lambda: current_app.json.dumps(ActivityPage().dump(_page(room_id, query, task_id)))
+    )
+
+
+def _require_task(room_id: int, task_id: int) -> None:
+    if db.session.execute(_TASK_IN_ROOM, {"task": task_id, "room": room_id}).first() is None:
+        raise NotFound("No such task in this room.")
 
 
 def delete_room(room_id: int) -> None:
@@ -92,11 +134,8 @@ def delete_room(room_id: int) -> None:
     db.session.execute(sql_delete(_ACTIVITY).where(_ACTIVITY.c.room_id == room_id))
 
 
-def page(*, room_id: int, caller: Identity, query: dict, task_id: int | None = None) -> dict:
+def _page(room_id: int, query: dict, task_id: int | None) -> dict:
     """A page of the room's history (or of one task's), newest first, filtered by ``kind``."""
-    membership.require_member(room_id, caller)
-    if task_id is not None and db.session.execute(_TASK_IN_ROOM, {"task": task_id, "room": room_id}).first() is None:
-        raise NotFound("No such task in this room.")
     limit = query["limit"]
     rows: list[Row] = list(db.session.execute(page_statement(room_id, task_id, query).limit(limit + 1)))
     more = len(rows) > limit

@@ -20,8 +20,7 @@ _INCREMENT = (
     .returning(_REVISIONS.c.revision)
 )
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
-_LOCK = _READ.with_for_update()
-_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room"))
+_LOCK_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room")).with_for_update()
 _CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
 
 
@@ -50,6 +49,21 @@ def begin_change(room_id: int) -> int:
     return revision
 
 
+def lock_unchanged(room_id: int) -> bool:
+    """Take the room's lock as ``begin_change`` does, for a write that is no change to the board
+    (a history entry of the rooms service's): the revision stays. Whether the room is closed
+    (deleted, see ``forget``)."""
+    closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
+    if closed is None:  # no write in the room yet: its row, at revision 0 (as no row reads)
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
+        except IntegrityError:  # another writer created the row first
+            pass
+        closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
+    return bool(closed)
+
+
 def _load(room_id: int) -> int:
     revision = db.session.execute(_READ, {"room": room_id}).scalar()
     db.session.commit()  # end the read, so that the next one sees newer commits
@@ -59,19 +73,6 @@ def _load(room_id: int) -> int:
 def _publish(room_id: int, revision: int) -> None:
     """After the commit that made ``revision``: let every process see it (or a newer one)."""
     board_access.publish_revision(room_id, revision, lambda: _load(room_id))
-
-
-def lock(room_id: int) -> None:
-    """Hold the room's revision row until the caller's transaction ends, without counting a
-    change: for what joins the room's history without touching its board (membership entries)."""
-    if db.session.execute(_LOCK, {"room": room_id}).first() is not None:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
-    except IntegrityError:  # another writer created the row first
-        pass
-    db.session.execute(_LOCK, {"room": room_id})
 
 
 def current(room_id: int) -> int:
@@ -89,12 +90,7 @@ def current_many(room_ids: list[int]) -> list[int]:
 def forget(room_id: int) -> int:
     """The room is gone: count that too, as its last change (never drop the counter: a
     revision, and so an ETag, must never be reused should the room id come back), and close it
-    to late history entries."""
+    to history entries delivered late."""
     revision = begin_change(room_id)
     db.session.execute(_CLOSE, {"room": room_id})
     return revision
-
-
-def closed(room_id: int) -> bool:
-    """Whether the room was deleted (``forget``); the caller holds its lock."""
-    return bool(db.session.execute(_CLOSED, {"room": room_id}).scalar())
