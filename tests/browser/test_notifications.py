@@ -82,3 +82,9 @@ def test_mentioned_person_sees_and_reads_notifications(person, api):
     expect(listing.locator("[data-unread]")).to_have_count(0)
     # The link of each reads in the language chosen too.
     expect(listing.get_by_role("link").first).to_have_attribute("href", re.compile(r"/#/rooms/\d+/tasks/\d+$"))
+
+    # On a phone the open list fits the screen's width.
+    b.set_viewport_size({"width": 360, "height": 740})
+    box = listing.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360, box
+    assert b.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
