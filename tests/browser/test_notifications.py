@@ -74,8 +74,12 @@ def test_mentioned_person_sees_and_reads_notifications(person, api):
         f"{alice.username}: згадка про вас у «Write the report»"
     )
     expect(listing.get_by_role("listitem")).to_have_count(4)
-    listing.get_by_role("button", name="Позначити всі прочитаними").click()
+    mark_all = listing.get_by_role("button", name="Позначити всі прочитаними")
+    mark_all.focus()
+    b.keyboard.press("Enter")
     expect(b.get_by_role("button", name="Сповіщення: усі прочитано")).to_be_visible()
+    expect(mark_all).to_be_focused()
+    expect(mark_all).to_have_attribute("aria-disabled", "true")
     expect(b.locator("[data-announcer]")).to_contain_text("Усі сповіщення позначено прочитаними.")
     unread = api.expect(200, "GET", "/notifications", bob.token)["unread_count"]
     assert unread == 0

@@ -47,6 +47,7 @@ export function createNotificationsControl(ctx, root) {
 	});
 
 	markAll.addEventListener('click', async () => {
+		if (notifications.unread === 0) return;
 		try {
 			await notifications.markAllRead();
 			ctx.announce({ key: 'notifications.markedAll' });
@@ -115,7 +116,8 @@ export function createNotificationsControl(ctx, root) {
 		empty.hidden = notifications.items.length > 0;
 		setText(empty, 'notifications.empty');
 		more.hidden = !notifications.next;
-		markAll.disabled = unread === 0;
+		// aria-disabled, not disabled: the button keeps the focus it had when it marked the last one.
+		markAll.setAttribute('aria-disabled', String(unread === 0));
 		if (root.hidden && !panel.hidden) setOpen(false);
 	}
 
