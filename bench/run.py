@@ -189,6 +189,8 @@ def _measured_scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[i
 
     created: dict[int, int] = {}
     moved: dict[int, tuple[int, str]] = {}
+    if scenario.script == "room_activity":
+        scenarios.read_histories(url, spec, ctx.tokens, rooms)  # built, as the boards' pages are
     if ctx.options.warmup:
         warm = ctx.load(url, scenario.script, data(), ctx.options.warmup)
         created, moved = warm.created, warm.moved

@@ -126,6 +126,14 @@ def load_data(
     )
 
 
+def read_histories(base_url: str, spec: Spec, tokens: dict[int, str], rooms: list[int]) -> None:
+    """Each room's history read once (its first page, by its owner), as a team that looks at it
+    does: the pages its scenario reads are built, as the boards' are by ``prime``."""
+    read = _reader(base_url, tokens)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda room: read(f"/api/v1/rooms/{room}/activity", spec.members(room)[0]), rooms))
+
+
 def drain(base_url: str, spec: Spec, tokens: dict[int, str]) -> None:
     """Wait until the requests a load run cut off have been answered: one request through the
     gateway, the tasks and the rooms service, queued behind them. Else a slow scenario's backlog
@@ -148,19 +156,16 @@ def _share(room: int, groups: tuple[range, ...]) -> float:
     return group.index(room) / len(group)
 
 
-def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
-    """Every member reads every board but the big ones once, and one of them the web client's page too, as
-    the members of a team in use do all day: the shared cache then holds what it holds in a running
-    TaskSync (memberships, token states, built pages). Returns the ETag of the web client's page
-    of each regular board, which the change check polls with."""
+def _reader(base_url: str, tokens: dict[int, str]):
+    """A function that GETs a path as a member (one session per thread) and returns its ETag."""
     local = threading.local()
 
-    def read(room: int, member: int, query: str) -> str:
+    def read(path: str, member: int) -> str:
         if not hasattr(local, "session"):
             local.session = requests.Session()
             local.session.trust_env = False  # loopback only: never a proxy from the environment
         response = local.session.get(
-            f"{base_url}/api/v1/rooms/{room}/tasks{query}",
+            f"{base_url}{path}",
             headers={
                 "Authorization": f"Bearer {tokens[member]}",
                 "Accept": "application/json, application/problem+json",
@@ -168,8 +173,21 @@ def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
             timeout=30,
         )
         if response.status_code != 200 or not response.headers.get("ETag"):
-            raise RuntimeError(f"room {room}: no ETag to poll with ({response.status_code})")
+            raise RuntimeError(f"{path}: no ETag to poll with ({response.status_code})")
         return response.headers["ETag"]
+
+    return read
+
+
+def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
+    """Every member reads every board but the big ones once, and one of them the web client's page too, as
+    the members of a team in use do all day: the shared cache then holds what it holds in a running
+    TaskSync (memberships, token states, built pages). Returns the ETag of the web client's page
+    of each regular board, which the change check polls with."""
+    reader = _reader(base_url, tokens)
+
+    def read(room: int, member: int, query: str) -> str:
+        return reader(f"/api/v1/rooms/{room}/tasks{query}", member)
 
     def board(room: int) -> str:
         members = spec.members(room)

@@ -118,8 +118,10 @@ def tasks_tables():
     """The tasks service's tables, from its models."""
     from tasksync_tasks.activity import models as _activity  # noqa: F401
     from tasksync_tasks.checklists import models as _checklists  # noqa: F401
+    from tasksync_tasks.comments import models as _comments  # noqa: F401
     from tasksync_tasks.extensions import db
     from tasksync_tasks.labels import models as _labels  # noqa: F401
+    from tasksync_tasks.notifications import models as _notifications  # noqa: F401
     from tasksync_tasks.tasks import models as _tasks  # noqa: F401
 
     return db.metadata
