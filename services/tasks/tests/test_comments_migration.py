@@ -10,9 +10,10 @@ from sqlalchemy import inspect, text
 
 from tasksync_common.board_access import member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
-from tasksync_tasks import create_app
 from tasksync_tasks.people import username_key
-from tools.service_testing import backends, signer, token_for, upgraded_from
+from tools.service_testing import backends, token_for
+
+from .conftest import migrated
 
 PREVIOUS = "9c3e5a1f2b47"
 ROOM = 5
@@ -56,10 +57,8 @@ def _person(user_id: int, username: str) -> dict:
 
 @pytest.fixture(params=backends())
 def old_app(request, tmp_path, rooms_url):
-    env = {"ROOMS_URL": rooms_url}
-    keys = signer().public_keys.get
-    with upgraded_from(create_app, request.param, tmp_path, env, PREVIOUS, _fill, key_lookup=keys) as (app, db):
-        yield app, db
+    with migrated(request.param, tmp_path, rooms_url, PREVIOUS, _fill) as built:
+        yield built
 
 
 def _count(db, table: str) -> int:

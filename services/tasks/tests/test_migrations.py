@@ -9,10 +9,11 @@ from sqlalchemy import inspect, text
 
 from tasksync_common.board_access import member_key
 from tasksync_common.cache import ACTIVE, cache, token_key
-from tasksync_tasks import create_app
 from tasksync_tasks.people import username_key
 from tasksync_tasks.tasks.positions import GAP
-from tools.service_testing import backends, signer, token_for, upgraded_from
+from tools.service_testing import backends, token_for
+
+from .conftest import migrated
 
 PREVIOUS = "81128cb80918"
 # (id, room, status): ids as they were handed out; task 9 was the last, then deleted.
@@ -56,10 +57,8 @@ def _person(user_id: int, rooms: list[int]) -> dict:
 
 @pytest.fixture(params=backends())
 def old_app(request, tmp_path, rooms_url):
-    env = {"ROOMS_URL": rooms_url}
-    keys = signer().public_keys.get
-    with upgraded_from(create_app, request.param, tmp_path, env, PREVIOUS, _fill, key_lookup=keys) as (app, db):
-        yield app, db
+    with migrated(request.param, tmp_path, rooms_url, PREVIOUS, _fill) as built:
+        yield built
 
 
 def test_existing_tasks_get_positions_in_creation_order_per_column(old_app):
