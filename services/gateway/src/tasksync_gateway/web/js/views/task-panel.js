@@ -261,19 +261,28 @@ export function createTaskPanel(ctx, dialog, { onClose }) {
 		});
 	});
 
-	function close() {
-		if (dialog.open) dialog.close();
-	}
-
-	$(dialog, 'panel-close').addEventListener('click', close);
-	dialog.addEventListener('close', () => {
-		// The event comes after the dialog closed: if it was opened again since, it is stale.
-		if (dialog.open) return;
+	/** The panel is closing: the room hears it at once, not at the dialog's later close event, so
+	 * that a card opened right after (Escape, then Enter on the card) opens it anew rather than
+	 * being undone by the room's move back to the board. */
+	function finish() {
+		if (editing === null) return;
 		const closed = editing;
 		comments.close();
 		history.clear();
 		editing = null;
 		onClose(closed);
+	}
+
+	function close() {
+		if (dialog.open) dialog.close();
+		finish();
+	}
+
+	$(dialog, 'panel-close').addEventListener('click', close);
+	dialog.addEventListener('cancel', finish); // Escape: before the dialog closes
+	dialog.addEventListener('close', () => {
+		// The event comes after the dialog closed: if it was opened again since, it is stale.
+		if (!dialog.open) finish();
 	});
 
 	return {
