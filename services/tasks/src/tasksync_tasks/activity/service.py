@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -23,7 +23,7 @@ from tasksync_common.errors import NotFound
 from tasksync_common.fields import Instant
 from tasksync_common.timestamps import utcnow
 
-from .. import membership, people
+from .. import membership, paging, people
 from ..extensions import db
 from ..tasks import cursors, revisions
 from ..tasks.models import Task
@@ -137,13 +137,12 @@ def delete_room(room_id: int) -> None:
 def _page(room_id: int, query: dict, task_id: int | None) -> dict:
     """A page of the room's history (or of one task's), newest first, filtered by ``kind``."""
     limit = query["limit"]
-    rows: list[Row] = list(db.session.execute(page_statement(room_id, task_id, query).limit(limit + 1)))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [dict(row._mapping) for row in rows],
-        "next_cursor": cursors.encode(rows[-1].id, cursors.ACTIVITY_PREFIX) if more else None,
-    }
+    rows, cursor = paging.split(
+        db.session.execute(page_statement(room_id, task_id, query).limit(limit + 1)).all(),
+        limit,
+        lambda last: cursors.encode(last.id, cursors.ACTIVITY_PREFIX),
+    )
+    return {"items": [dict(row._mapping) for row in rows], "next_cursor": cursor}
 
 
 def page_statement(room_id: int, task_id: int | None, query: dict) -> Select:

@@ -13,7 +13,7 @@ from tasksync_common.auth import Identity
 from tasksync_common.errors import Invalid, NotFound, Stale, Unavailable
 from tasksync_common.timestamps import utcnow
 
-from .. import membership
+from .. import membership, paging
 from ..activity import service as activity
 from ..extensions import db
 from ..labels import service as labels
@@ -179,13 +179,13 @@ def _page(room_id: int, query: dict) -> dict:
         if query.get("cursor"):
             statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if not more:
-        return {"items": with_details(rows), "next_cursor": None}
-    last = rows[-1]
-    cursor = cursors.encode_position(last.position, last.id) if by_position else cursors.encode(last.id)
+    rows, cursor = paging.split(
+        db.session.execute(statement.limit(limit + 1)).all(),
+        limit,
+        (lambda last: cursors.encode_position(last.position, last.id))
+        if by_position
+        else (lambda last: cursors.encode(last.id)),
+    )
     return {"items": with_details(rows), "next_cursor": cursor}
 
 
@@ -343,13 +343,9 @@ def assigned_page(*, user_id: int, room_ids: list[int], query: dict) -> dict:
         if query.get("cursor"):
             statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows = db.session.execute(statement.limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    if not more:
-        return {"items": with_details(rows), "next_cursor": None}
-    last = rows[-1]
-    return {
-        "items": with_details(rows),
-        "next_cursor": cursors.encode_due(last.due_at, last.id) if by_due else cursors.encode(last.id),
-    }
+    rows, cursor = paging.split(
+        db.session.execute(statement.limit(limit + 1)).all(),
+        limit,
+        (lambda last: cursors.encode_due(last.due_at, last.id)) if by_due else (lambda last: cursors.encode(last.id)),
+    )
+    return {"items": with_details(rows), "next_cursor": cursor}
