@@ -11,7 +11,7 @@ from apiflask import APIFlask
 from flask import Response, g, request
 from flask.json.provider import DefaultJSONProvider
 
-from . import api_document, cache, cache_control, problems, request_body
+from . import api_document, cache, cache_control, live, problems, request_body
 from .config import Settings
 from .fields import MAX_ID
 from .problems import Problem
@@ -73,6 +73,7 @@ def create_base_app(
     api_document.init_app(app)
     request_body.init_app(app, check_bodies=describes_api)
     cache.init_app(app, settings)
+    live.init_app(settings)
     app.before_request(_remember_request_id)
     app.url_value_preprocessor(_refuse_huge_ids)
     app.after_request(_echo_request_id)
