@@ -94,8 +94,8 @@ def publish(topic: str, notice: dict[str, Any]) -> None:
     message = encode(notice)
     try:
         if settings.redis_url:
-            client: Any = cache.cache._write_client  # cachelib's RedisCache client
-            client.publish(channel(topic, settings), message)
+            backend: Any = cache.cache  # typed as SimpleCache; here it is cachelib's RedisCache
+            backend._write_client.publish(channel(topic, settings), message)
         else:
             _send_datagrams(socket_dir(settings), message)
     except Exception as error:  # the commit stands; receivers heal a lost notice
