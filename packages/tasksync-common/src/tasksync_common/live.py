@@ -34,6 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from . import activity_access
 from .cache import cache
 from .config import Settings
 
@@ -58,6 +59,14 @@ def room_topic(room_id: int) -> str:
 
 def user_topic(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+def head_key(topic: str) -> str:
+    """The shared cache key of the topic's newest event id, which its source publishes after each
+    commit (``cache.publish_counter``): a room's is its history's head; a user's, their newest
+    notification's. Receivers compare it with their place now and then, to heal lost notices."""
+    kind, _, number = topic.partition(":")
+    return activity_access.head_key(int(number)) if kind == "room" else f"notification-head:{number}"
 
 
 def channel(topic: str, settings: Settings) -> str:
