@@ -27,6 +27,8 @@ export class TasksStore extends Store {
 		this.loaded = false;
 		/** The writes under way in this room; a write that outlives the room leaves the next alone. */
 		this.writes = new Set();
+		/** Who waits for the writes under way to end (settled). */
+		this.waiting = [];
 	}
 
 	open(roomId) {
@@ -65,14 +67,21 @@ export class TasksStore extends Store {
 
 	/** Runs a write while holding back the poll, whose answer could predate the write. */
 	async writing(action) {
-		const { writes } = this;
+		const { writes, waiting } = this;
 		const write = Symbol('write');
 		writes.add(write);
 		try {
 			return await action();
 		} finally {
 			writes.delete(write);
+			if (writes.size === 0) for (const resolve of waiting.splice(0)) resolve();
 		}
+	}
+
+	/** Resolves once no write is under way (at once when none is): a refresh then is not held back. */
+	settled() {
+		if (this.writes.size === 0) return Promise.resolve();
+		return new Promise((resolve) => this.waiting.push(resolve));
 	}
 
 	async add(fields) {
