@@ -46,7 +46,11 @@ def test_the_format(page):
         ["id: 1\r\nevent: one\r\ndata: first\r\n\r\n", "id: 2\rdata: second\r\r"],
         ["data: line one\ndata:line two\ndata\ndata:  spaced\n\n"],
         ["id: 4", "2\r", "\nevent: sp", "lit\r", "\ndata: x\r", "\n\r", "\n"],
-        [": a comment\nretry: 250\nretry: soon\nunknown: field\nid: a\u0000b\nid: 9\nevent: named\n\n", "data: late\n\n"],
+        [
+            ": a comment\nretry: 250\nretry: soon\nunknown: field\n",
+            "id: a\u0000b\nid: 9\nevent: named\n\n",
+            "data: late\n\n",
+        ],
         ["id: 5\ndata: kept\n\n", "id: 6\n\n", "data: no end"],
     )
     # A byte order mark opens the stream and belongs to no field.

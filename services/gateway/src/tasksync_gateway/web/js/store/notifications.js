@@ -21,7 +21,8 @@ export class NotificationsStore extends Store {
 		const reread = coalesced(() => this.refresh());
 		this.stream = new EventStream((lastEventId, signal) => api.myEvents({ lastEventId, signal }), {
 			onEvent: (event) => {
-				if (event.type === 'notification') reread();
+				// `reset`: more was missed than the stream replays; the newest page says what is new.
+				if (event.type === 'notification' || event.type === 'reset') reread();
 			},
 			onState: (state) => {
 				this.live = state === 'open';

@@ -49,6 +49,15 @@ export class TasksStore extends Store {
 		return true;
 	}
 
+	/**
+	 * The room's revision the tasks shown are at, from the list's ETag ("r<revision>-…", docs/api.md,
+	 * "Live events"), or null when unknown: an event at or below it is already on the board.
+	 */
+	revision() {
+		const match = /^"r(\d+)-/.exec(this.etag ?? '');
+		return match ? Number(match[1]) : null;
+	}
+
 	get(taskId) {
 		return this.items.find((task) => task.id === taskId) ?? null;
 	}

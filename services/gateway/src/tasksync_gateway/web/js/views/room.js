@@ -309,9 +309,16 @@ export function createRoomView(ctx, route) {
 		else if (kind === 'label') Object.assign(stale, { tasks: true, labels: true });
 		// A comment changes no task (only the list's ETag): its task's panel reads its comments.
 		else if (kind === 'comment') stale.panel ||= data.task_id === panel.taskId;
-		else stale.tasks = true; // tasks and checklists, and kinds this client does not know yet
+		// Tasks and checklists, and kinds this client does not know yet; unless the board has it already.
+		else stale.tasks ||= !onBoard(data);
 		ctx.notifications.roomChanged();
 		return catchUp();
+	}
+
+	/** Whether the task list shown is at the event's revision or later (read after it happened). */
+	function onBoard(data) {
+		const shown = tasks.revision();
+		return shown !== null && Number.isInteger(data.revision) && data.revision <= shown;
 	}
 
 	const catchUp = coalesced(async () => {
