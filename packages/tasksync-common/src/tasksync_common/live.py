@@ -34,6 +34,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_app_context
+
 from . import activity_access
 from .cache import cache
 from .config import Settings
@@ -97,7 +99,8 @@ def encode(notice: dict[str, Any]) -> bytes:
 
 def publish(topic: str, notice: dict[str, Any]) -> None:
     """Send ``notice`` about ``topic`` to every gateway process now listening (after a commit)."""
-    settings = _settings
+    # The app at hand's settings first: a test process builds several apps, each with its own.
+    settings = current_app.config.get("SETTINGS", _settings) if has_app_context() else _settings
     if settings is None:
         return  # an app built for migrations or a test that does not listen
     message = encode(notice)
