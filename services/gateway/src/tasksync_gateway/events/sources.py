@@ -64,4 +64,6 @@ def read(topic: str, identity: Identity, after: int | None) -> Replay:
         events = [Event(int(item["id"]), str(item["event"]), dict(item["data"])) for item in body["events"]]
         return Replay(int(body["head"]), events, bool(body["reset"]))
     except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-        raise Problem(502, "The tasks service gave a replay that could not be read.") from None
+        raise Problem(
+            503, "The tasks service gave a replay that could not be read.", headers={"Retry-After": "2"}
+        ) from None
