@@ -9,7 +9,7 @@ import time
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.people import Person
+from tests.browser.people import Person, serious_violations
 
 LIVE_S = 1.0  # what the issue asks of a change by someone else over the stream
 POLLED_S = 4.0  # the 3 s poll that takes over while the stream is down, and its answer
@@ -191,13 +191,17 @@ def test_own_changes_cost_no_reload(person, api):
     assert len(task_lists) == 2, task_lists  # the move's own read, and the one for Bob's task
 
 
-def test_the_header_in_ukrainian(person, api):
+def test_the_header_in_ukrainian_and_in_both_schemes(person, api):
     alice, bob, _ = shared_board(person, api)
     b = bob.page
     b.get_by_label("Language").select_option("uk")
     expect(indicator(bob)).to_have_text("Наживо", use_inner_text=True)
     expect(indicator(bob)).to_have_attribute("title", "Наживо: зміни інших з’являються одразу")
     expect(b.get_by_role("list", name=f"Також тут: {alice.username}")).to_be_visible()
+    # The indicator and the avatars, shown, break no serious rule (contrast among them) in either scheme.
+    for scheme in ("light", "dark"):
+        b.emulate_media(color_scheme=scheme)
+        assert serious_violations(b) == [], scheme
 
 
 def test_the_bell_hears_a_mention_at_once(person, api):

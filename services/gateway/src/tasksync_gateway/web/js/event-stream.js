@@ -107,6 +107,13 @@ export class EventStream {
 		this.failures = 0;
 		/** Each run of the loop has its own; a stale one ends without touching this stream. */
 		this.run = null;
+		// The browser knows the network went away long before a silent line is taken for dead:
+		// the stream is down at once (and its reader polls); back online, it connects at once.
+		this.onOffline = () => this.run?.controller?.abort();
+		this.onOnline = () => {
+			this.failures = 0;
+			this.run?.wake?.();
+		};
 	}
 
 	/** Connects, and keeps connecting, until stopped. */
@@ -114,6 +121,8 @@ export class EventStream {
 		if (this.run) return;
 		const run = { controller: null, wake: null, dead: null, stopped: false, revoked: false };
 		this.run = run;
+		window.addEventListener('offline', this.onOffline);
+		window.addEventListener('online', this.onOnline);
 		this.loop(run);
 	}
 
@@ -127,6 +136,8 @@ export class EventStream {
 		run.controller?.abort();
 		run.wake?.();
 		this.state = 'idle';
+		window.removeEventListener('offline', this.onOffline);
+		window.removeEventListener('online', this.onOnline);
 	}
 
 	/**
@@ -172,7 +183,7 @@ export class EventStream {
 	}
 
 	close(run, why) {
-		if (this.run === run) this.run = null;
+		if (this.run === run) this.stop();
 		run.stopped = true;
 		this.setState('closed', why);
 	}
