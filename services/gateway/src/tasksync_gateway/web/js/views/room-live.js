@@ -9,12 +9,11 @@ import { EventStream } from '../event-stream.js';
 /** Avatars shown at most; the others are "+N". */
 const AVATARS = 5;
 
-/** One or two letters of a username: its first, and the first of a second word that starts with one. */
+/** One or two letters of a username: its first, and the first of its last word that starts with a letter. */
 export function initials(username) {
-	const words = String(username).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-	const first = Array.from(words[0] ?? '?')[0];
-	const second = words.length > 1 && /^\p{L}/u.test(words[1]) ? Array.from(words[1])[0] : '';
-	return (first + second).toLocaleUpperCase();
+	const [first, ...others] = String(username).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+	const last = others.filter((word) => /^\p{L}/u.test(word)).at(-1) ?? '';
+	return (Array.from(first ?? '?')[0] + (Array.from(last)[0] ?? '')).toLocaleUpperCase();
 }
 
 /**
