@@ -10,6 +10,7 @@ import time
 from playwright.sync_api import Page, Route, expect
 
 from tests.browser.people import Person, serious_violations
+from tests.event_stream import EventStream
 
 LIVE_S = 1.0  # what the issue asks of a change by someone else over the stream
 POLLED_S = 4.0  # the 3 s poll that takes over while the stream is down, and its answer
@@ -223,3 +224,35 @@ def test_the_bell_hears_a_mention_at_once(person, api):
     bob.page.wait_for_function(count, arg="2", polling=20, timeout=5000)
     assert time.monotonic() - since < LIVE_S
     expect(bob.page.get_by_role("button", name="Notifications, 2 unread")).to_be_visible()
+
+
+def test_at_most_five_are_shown(person, api, stack):
+    """Six others here (their streams held by the test, as their tabs would): four avatars and "+2"."""
+    alice = person("alice")
+    room = api.create_room(alice.token, "Busy room")
+    others = []
+    for index in range(6):
+        someone = api.sign_up(f"{alice.username}_{index}")
+        api.join(someone["token"], room["code"])
+        others.append(someone)
+    streams = [EventStream.open(f"{stack.url}/api/v1/rooms/{room['id']}/events", o["token"]) for o in others]
+    try:
+        assert [stream.status for stream in streams] == [200] * 6
+        alice.page.goto(f"/#/rooms/{room['id']}")
+        names = sorted((o["user"] for o in others), key=lambda user: user["id"])
+        here = alice.page.get_by_role("list", name="Also here: " + ", ".join(user["username"] for user in names))
+        expect(here).to_be_visible()
+        avatars = here.get_by_role("listitem")
+        expect(avatars).to_have_count(5)
+        for at, user in enumerate(names[:4]):
+            expect(avatars.nth(at)).to_have_accessible_name(user["username"])
+        more = avatars.nth(4)
+        expect(more.locator("[aria-hidden]")).to_have_text("+2")
+        # Named, and its tooltip saying, who the two are; read as "2 more".
+        rest = f"{names[4]['username']}, {names[5]['username']}"
+        expect(more).to_have_accessible_name(rest)
+        expect(more).to_have_attribute("title", rest)
+        expect(more.locator(".visually-hidden")).to_have_text("2 more")
+    finally:
+        for stream in streams:
+            stream.close()
