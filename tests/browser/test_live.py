@@ -256,3 +256,26 @@ def test_at_most_five_are_shown(person, api, stack):
     finally:
         for stream in streams:
             stream.close()
+
+
+# Whether the page says, in its alert, that the room is gone.
+GONE = "() => document.querySelector('[data-flash-alert]')?.textContent.includes('That room is not available')"
+
+
+def test_removed_or_deleted_elsewhere_leaves_the_board_at_once(person, api):
+    alice, bob, room = shared_board(person, api)
+
+    # The owner removes Bob (from elsewhere: a script): his board sends him back to his rooms.
+    since = time.monotonic()
+    api.expect(204, "DELETE", f"/rooms/{room['id']}/members/{bob.user_id}", alice.token)
+    bob.page.wait_for_function(GONE, polling=20, timeout=6000)
+    assert time.monotonic() - since < LIVE_S
+    expect(bob.page.get_by_role("heading", level=1)).to_have_text("Your rooms")
+
+    # The owner deletes the room elsewhere: her own open board leaves it too, saying why.
+    since = time.monotonic()
+    api.expect(204, "DELETE", f"/rooms/{room['id']}", alice.token)
+    alice.page.wait_for_function(GONE, polling=20, timeout=6000)
+    assert time.monotonic() - since < LIVE_S
+    expect(alice.page.get_by_role("alert")).to_contain_text("That room is not available")
+    expect(alice.page.get_by_role("heading", level=1)).to_have_text("Your rooms")

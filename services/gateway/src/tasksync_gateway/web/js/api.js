@@ -77,7 +77,7 @@ export class Api {
 	}
 
 	/** The headers of a request: its own X-Request-ID, remembered, and the token unless `auth` is false. */
-	headers(headers, auth) {
+	outgoing(headers, auth) {
 		const requestId = newRequestId();
 		this.sent.add(requestId);
 		if (this.sent.size > OWN_REQUESTS) this.sent.delete(this.sent.values().next().value);
@@ -103,7 +103,7 @@ export class Api {
 
 	/** One request; resolves to {status, etag, data}, rejects with ApiError. */
 	async request(method, path, { body, headers = {}, auth = true } = {}) {
-		const { sent, requestId, token } = this.headers({ Accept: 'application/json, application/problem+json', ...headers }, auth);
+		const { sent, requestId, token } = this.outgoing({ Accept: 'application/json, application/problem+json', ...headers }, auth);
 		if (body !== undefined) sent['Content-Type'] = 'application/json';
 		let response;
 		try {
@@ -134,7 +134,7 @@ export class Api {
 	 * `signal` aborts it. Rejects with ApiError as `request` does.
 	 */
 	async stream(path, { lastEventId = '', signal } = {}) {
-		const { sent, token } = this.headers({ Accept: 'text/event-stream' }, true);
+		const { sent, token } = this.outgoing({ Accept: 'text/event-stream' }, true);
 		if (lastEventId) sent['Last-Event-ID'] = lastEventId;
 		let response;
 		try {

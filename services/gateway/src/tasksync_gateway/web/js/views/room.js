@@ -301,8 +301,10 @@ export function createRoomView(ctx, route) {
 	function applyEvent(type, data) {
 		if (left || leaving) return undefined;
 		if (type === 'room.deleted') return roomGone();
-		// Left, removed, signed out elsewhere: reading the room says which (a 404 leaves the view).
-		if (type === 'revoked') return refreshRoom();
+		if (type === 'revoked') {
+			if (data.reason === 'not_member' || data.reason === 'room_deleted') return roomGone();
+			return refreshRoom(); // the token's end: the 401 signs out as any request's would
+		}
 		const [kind] = type.split('.');
 		if (type === 'reset') Object.assign(stale, { tasks: true, room: true, panel: true });
 		else if (kind === 'member' || kind === 'room') stale.room = true;
