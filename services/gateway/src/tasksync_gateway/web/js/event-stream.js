@@ -206,6 +206,7 @@ export class EventStream {
 		alive();
 		try {
 			const response = await this.connect(this.lastEventId, controller.signal);
+			if (run.stopped) return; // answered just as it was stopped: this run says nothing more
 			if (!/^text\/event-stream/i.test(response.headers.get('Content-Type') ?? '')) {
 				throw Object.assign(new Error('not an event stream'), { status: 0 });
 			}

@@ -29,6 +29,8 @@ export class TasksStore extends Store {
 		this.writes = new Set();
 		/** Who waits for the writes under way to end (settled). */
 		this.waiting = [];
+		/** Counts the writes begun in this room. */
+		this.writesBegun = 0;
 	}
 
 	open(roomId) {
@@ -36,12 +38,17 @@ export class TasksStore extends Store {
 		this.roomId = roomId;
 	}
 
-	/** Reloads the tasks unless unchanged (ETag); returns whether anything changed. */
+	/**
+	 * Reloads the tasks unless unchanged (ETag); returns whether anything changed. An answer is
+	 * dropped when a write began after it was asked for (it may predate the write, even one that
+	 * has ended since): `writesBegun` tells a caller that must read again.
+	 */
 	async refresh() {
 		const roomId = this.roomId;
+		const begun = this.writesBegun;
 		if (this.writes.size > 0) return false;
 		const result = await this.api.tasks(roomId, { etag: this.etag });
-		if (roomId !== this.roomId || this.writes.size > 0 || result.notModified) return false;
+		if (roomId !== this.roomId || this.writesBegun !== begun || result.notModified) return false;
 		this.items = result.items;
 		this.etag = result.etag;
 		this.loaded = true;
@@ -79,6 +86,7 @@ export class TasksStore extends Store {
 		const { writes, waiting } = this;
 		const write = Symbol('write');
 		writes.add(write);
+		this.writesBegun += 1;
 		try {
 			return await action();
 		} finally {

@@ -299,7 +299,8 @@ export function createRoomView(ctx, route) {
 
 	/** What an event makes the board read again (docs/api.md, "Live events"); `reset`: everything. */
 	function applyEvent(type, data) {
-		if (left || leaving) return undefined;
+		// Closing (left, leaving, signed out: the route away comes a moment later), nothing is news.
+		if (left || leaving || openRoom.id !== roomId) return undefined;
 		if (type === 'room.deleted') return roomGone();
 		if (type === 'revoked') {
 			if (data.reason === 'not_member' || data.reason === 'room_deleted') return roomGone();
@@ -340,14 +341,16 @@ export function createRoomView(ctx, route) {
 		}
 	});
 
-	/** The task list again (If-None-Match) once no write of this tab is under way, whose answer
-	 * would drop it: an event must not be lost to a write that happened to be running. */
+	/** The task list again (If-None-Match) once no write of this tab is under way, and again if
+	 * one began meanwhile (its answer is dropped): an event is not lost to a write of this tab. */
 	async function refreshTasks() {
-		do {
+		for (;;) {
 			await tasks.settled();
 			if (left) return;
+			const begun = tasks.writesBegun;
 			await tasks.refresh();
-		} while (tasks.writes.size > 0);
+			if (tasks.writesBegun === begun) return;
+		}
 	}
 
 	const live = createRoomLive(ctx, $(el, 'room-live'), roomId, {
