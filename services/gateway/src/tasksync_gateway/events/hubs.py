@@ -57,6 +57,8 @@ class Hub:
         self.streams: set[Stream] = set()
         self.last: int | None = None  # unknown until its first stream's replay gives the head
         self.presence: tuple[int, ...] | None = None  # the user ids last sent, for a room
+        self.presence_reading = False  # a read of the room's presence is under way
+        self.presence_stale = False  # and another notice came meanwhile: read once more
         self._hubs = hubs
         self._pending: list[dict[str, Any]] = []
         self._healing = False
@@ -197,12 +199,31 @@ class Hubs:
                 hub.end_all(Event(None, "room.deleted", room), revoked_event(topic, access.ROOM_DELETED))
         elif notice.get("presence") is True and kind == "room":
             if hub is not None:
-                gevent.spawn(self._guarded, self.read_presence, [hub])
+                self.presence_changed(hub)
         elif _event_notice(notice):
             if hub is not None:
                 hub.notice(notice)
         else:
             log.warning("live notice about %s dropped: not a notice this gateway knows", topic)
+
+    def presence_changed(self, hub: Hub) -> None:
+        """Read the room's presence again, once for a burst of notices (a read under way takes them all)."""
+        if hub.presence_reading:
+            hub.presence_stale = True
+            return
+        hub.presence_reading = True
+
+        def read() -> None:
+            try:
+                while True:
+                    hub.presence_stale = False
+                    self._guarded(self.read_presence, [hub])
+                    if not hub.presence_stale:
+                        return
+            finally:
+                hub.presence_reading = False
+
+        gevent.spawn(read)
 
     def recheck(self, stream: Stream) -> None:
         """End ``stream`` with ``revoked`` if its caller may no longer read it."""
