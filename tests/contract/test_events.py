@@ -7,6 +7,7 @@ faster than that heartbeat, so they are the notices' doing, not the heartbeat's.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import threading
@@ -320,6 +321,49 @@ def test_a_malformed_notice_breaks_nothing(stack, owner):
                         sender.sendto(message, str(path))
         make_task(owner, room["id"])
         assert stream.next_named("task.created").event == "task.created"
+
+
+@contextlib.contextmanager
+def notices_lost(stack):
+    """While inside, the embedded gateway hears no notice: its socket is moved out of the services'
+    sight (the socket stays bound; moved back, it hears again)."""
+    from tasksync_common import config, live
+
+    folder = live.socket_dir(config.load(stack.env))
+    sockets = [path for path in folder.iterdir() if path.name.endswith(live.SOCKET_SUFFIX)]
+    for path in sockets:
+        path.rename(path.with_name(path.name + ".away"))
+    try:
+        yield
+    finally:
+        for path in sockets:
+            path.with_name(path.name + ".away").rename(path)
+
+
+def test_a_lost_notice_is_healed_by_the_next_one(stack, owner):
+    if stack.backend != "sqlite":
+        pytest.skip("notices are lost on purpose through the embedded transport")
+    room = make_room(owner)
+    with opened(room_events(stack, room["id"], owner)) as stream:
+        stream.next()
+        with notices_lost(stack):
+            lost = make_task(owner, room["id"], title="lost")
+        found = make_task(owner, room["id"], title="found")
+        heard = [stream.next_named("task.created"), stream.next_named("task.created")]
+        assert [event.data["task_id"] for event in heard] == [lost["id"], found["id"]]
+        assert heard[0].id < heard[1].id
+
+
+def test_a_lost_last_notice_is_healed_by_the_tick(stack, owner):
+    if stack.backend != "sqlite":
+        pytest.skip("notices are lost on purpose through the embedded transport")
+    room = make_room(owner)
+    with opened(room_events(stack, room["id"], owner)) as stream:
+        stream.next()
+        with notices_lost(stack):
+            lost = make_task(owner, room["id"], title="lost, and nothing after")
+        # No notice follows: the hub's periodic look at the room's head finds it.
+        assert stream.next_named("task.created", timeout=HEARTBEAT + 3).data["task_id"] == lost["id"]
 
 
 # --- expiry: a separate small stack whose tokens live TTL seconds ----------------------------------

@@ -79,14 +79,18 @@ class Hub:
             return
         self._apply(notice)
 
-    def _apply(self, notice: dict[str, Any]) -> bool:
-        """Pass ``notice`` on if it is next (True), or start reading what is missing (False)."""
+    def _apply(self, notice: dict[str, Any], may_heal: bool = True) -> bool:
+        """Pass ``notice`` on if it is next (True), or start reading what is missing (False); a
+        notice that does not follow and may not start a read is dropped (the ticks heal)."""
         assert self.last is not None
         if notice["id"] <= self.last:
             return True
         if notice["prev"] == self.last:
             self.last = notice["id"]
             self.broadcast(Event(notice["id"], notice["event"], notice["data"]))
+            return True
+        if not may_heal:
+            log.info("notice %s of %s does not follow %s: dropped", notice["id"], self.topic, self.last)
             return True
         self._pending.append(notice)
         self.heal()
@@ -98,10 +102,10 @@ class Hub:
             self.last = head
             self._apply_pending()
 
-    def _apply_pending(self) -> None:
+    def _apply_pending(self, may_heal: bool = True) -> None:
         pending, self._pending = sorted(self._pending, key=lambda notice: notice["id"]), []
         for position, notice in enumerate(pending):
-            if not self._apply(notice):
+            if not self._apply(notice, may_heal):
                 self._pending = pending[position + 1 :] + self._pending
                 return
 
@@ -112,6 +116,7 @@ class Hub:
             gevent.spawn(self._heal)
 
     def _heal(self) -> None:
+        before = self.last
         try:
             with self._hubs.app.app_context():
                 replay = self._read_missed()
@@ -127,7 +132,10 @@ class Hub:
             log.exception("hub of %s could not read what it missed", self.topic)
         finally:
             self._healing = False
-            self._apply_pending()
+            # Every notice sent before the replay was read is in it (notices follow commits). One
+            # that still does not follow is bogus, or came during the read: another read only if
+            # this one found something, so that no notice can make a hub read again and again.
+            self._apply_pending(may_heal=self.last != before)
 
     def _read_missed(self) -> sources.Replay | None:
         for stream in list(self.streams)[:HEALERS]:
