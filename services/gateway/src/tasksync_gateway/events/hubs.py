@@ -65,7 +65,8 @@ class Hub:
 
     def broadcast(self, event: Event) -> None:
         for stream in list(self.streams):
-            stream.offer(event)
+            if stream.present or event.name != "presence":
+                stream.offer(event)  # presence only once a stream has its own (it joins before)
 
     def end_all(self, *final: Event) -> None:
         for stream in list(self.streams):

@@ -108,6 +108,7 @@ def _open(stream: Stream) -> Response:
         try:
             hubs.presence.enter(stream.room_id, stream.presence_key)
             users = hubs.presence.read([stream.room_id])[stream.room_id]
+            stream.present = True
         except BaseException:
             hubs.leave(stream)
             raise

@@ -74,6 +74,7 @@ class Stream:
         # Names this stream in the room's presence set: the user, and which of their tabs.
         self.presence_key = f"{self.user_id}:{secrets.token_hex(8)}"
         self.connection = connection
+        self.present = False  # counted in its room's presence (after its replay let it in)
         self.sent = 0  # the largest event id the reader has (written, or the head it started at)
         self._newest = 0  # the largest event id offered, for a `reset` that replaces the queue
         self._presence: dict[str, Any] | None = None  # the last presence written
