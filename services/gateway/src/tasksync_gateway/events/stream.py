@@ -10,6 +10,7 @@ once by a small watcher of the socket, not at the next write.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -161,6 +162,12 @@ class Stream:
         finally:
             if watcher is not None:
                 watcher.kill(block=False)
+            if self.connection is not None:
+                # No next request on this connection: the server closes it once the stream's
+                # end is written, instead of holding it for keep-alive (a stopping worker waits
+                # for every connection it holds).
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RD)
 
     def _watch(self) -> None:
         """End the stream as soon as the client closes its connection (or it breaks)."""
