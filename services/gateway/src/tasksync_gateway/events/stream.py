@@ -23,6 +23,7 @@ from typing import Any
 
 import gevent  # type: ignore[import-untyped]  # gevent ships no type information
 from gevent.event import Event as Signal  # type: ignore[import-untyped]
+from gevent.socket import wait_read  # type: ignore[import-untyped]
 
 from tasksync_common.auth import Identity
 
@@ -174,7 +175,7 @@ class Stream:
         connection = self.connection
         assert connection is not None
         try:
-            gevent.socket.wait_read(connection.fileno())
+            wait_read(connection.fileno())
             if connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
                 return  # the client sent something (it should not): the next write tells
         except (OSError, ValueError):
