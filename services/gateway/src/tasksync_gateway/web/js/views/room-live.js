@@ -19,8 +19,8 @@ export function initials(username) {
 /**
  * `el` holds [data-live-status] and [data-presence]. The room view hears, through the hooks:
  * `onEvent(type, data)` for each event it did not cause itself (presence excepted, which is shown
- * here), `onOpen()` when events flow (polling may stop) and `onDown()` when they do not (polling
- * must run), from before the first connection until it gives up for good too.
+ * here), `onOpen()` when events flow (polling may stop) and `onDown()` when they stop (polling
+ * must run), also when the stream gives up for good. Until the first of these, the room polls.
  */
 export function createRoomLive(ctx, el, roomId, { onEvent, onOpen, onDown }) {
 	const { api, openRoom, session } = ctx;
@@ -51,7 +51,7 @@ export function createRoomLive(ctx, el, roomId, { onEvent, onOpen, onDown }) {
 			data = {};
 		}
 		if (type === 'presence') {
-			present = Array.isArray(data.user_ids) ? data.user_ids : [];
+			present = Array.isArray(data?.user_ids) ? data.user_ids : [];
 			renderPresence();
 			return;
 		}
