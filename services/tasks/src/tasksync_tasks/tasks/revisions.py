@@ -22,6 +22,17 @@ _INCREMENT = (
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
 _LOCK_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room")).with_for_update()
 _CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
+_RENUMBERED = (
+    update(_REVISIONS)
+    .where(_REVISIONS.c.room_id == bindparam("room"))
+    .values(renumberings=_REVISIONS.c.renumberings + 1)
+)
+_HOLD = (
+    select(_REVISIONS.c.room_id, _REVISIONS.c.revision, _REVISIONS.c.renumberings)
+    .where(_REVISIONS.c.room_id.in_(bindparam("rooms", expanding=True)))
+    .order_by(_REVISIONS.c.room_id)
+    .with_for_update(read=True)
+)
 
 
 def _increment(room_id: int) -> int | None:
@@ -62,6 +73,23 @@ def lock_unchanged(room_id: int) -> bool:
             pass
         closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
     return bool(closed)
+
+
+def hold(room_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Wait for the writes in progress in ``room_ids`` and keep new ones waiting until the
+    caller's transaction ends, so that what it reads next is one state of those rooms: their
+    revision rows held in share mode (a writer takes its room's row first: ``begin_change``).
+    On SQLite every transaction holds the whole database already (BEGIN IMMEDIATE). Each room's
+    (revision, renumberings) as held; a room never written to has no row."""
+    if not room_ids:
+        return {}
+    rows = db.session.execute(_HOLD, {"rooms": room_ids})
+    return {room_id: (revision, renumberings) for room_id, revision, renumberings in rows}
+
+
+def renumbered(room_id: int) -> None:
+    """Count a renumbering of the room's board (positions.py), in the caller's change."""
+    db.session.execute(_RENUMBERED, {"room": room_id})
 
 
 def _load(room_id: int) -> int:
