@@ -53,8 +53,8 @@ def decode(cursor: str, prefix: str = PREFIX) -> int:
 
 
 # Board and due order pack numbers in binary (a tag byte first, never an ASCII one, so that no
-# text cursor reads as one): their snapshot, place and last task fit in 28 and 30 characters,
-# well within the query's 64.
+# text cursor reads as one): their snapshot, place and last task fit in 28 characters, well
+# within the query's 64.
 _BOARD = struct.Struct(">BIIqI")  # tag, snapshot revision, renumberings, position, last task id
 _BOARD_TAG = 0xB2
 _DUE = struct.Struct(">BqqI")  # tag, snapshot instant, due instant (or _NO_DUE), last task id

@@ -44,7 +44,9 @@ from .models import Task
 def now() -> datetime:
     """The database's clock, which stamps due changes and snapshots due-order walks: PostgreSQL's,
     which every process of every service host shares (``clock_timestamp``: the moment of asking,
-    not the transaction's start); on SQLite, which is embedded on one machine, the machine's."""
+    not the transaction's start); on SQLite, which is embedded on one machine, the machine's.
+    A wall clock: should it be set back during a walk, a due change made after the walk's
+    snapshot could carry an earlier time and be given a second time."""
     if db.session.get_bind().dialect.name == "postgresql":
         return db.session.execute(select(func.clock_timestamp())).scalar_one()
     return datetime.now(UTC)
