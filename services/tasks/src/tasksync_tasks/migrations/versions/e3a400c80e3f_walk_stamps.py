@@ -1,7 +1,7 @@
 """walk stamps: when each task's sort keys last changed, and how often each room was renumbered
 
 Revision ID: e3a400c80e3f
-Revises: 1c559c51b988
+Revises: b7d4e2a9c615
 Create Date: 2026-12-01 19:40:00
 
 What a walk through the pages of board order or due order needs (tasksync_tasks.tasks.walks):
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e3a400c80e3f'
-down_revision = '1c559c51b988'
+down_revision = 'b7d4e2a9c615'
 branch_labels = None
 depends_on = None
 
