@@ -23,9 +23,7 @@ from tasksync_common.request_body import read_body
 from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
-THROTTLED_ENDPOINTS = frozenset(
-    {"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email"}
-)
+THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email"})
 
 
 @limiter.request_filter

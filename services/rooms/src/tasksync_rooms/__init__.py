@@ -9,8 +9,8 @@ from tasksync_common.signing import Verifier
 from .access_tokens import service as access_tokens
 from .access_tokens import signer as access_token_signer
 from .activity import relay
-from .mail import sender
 from .extensions import db, migrate
+from .mail import sender
 
 
 def create_app(test_config=None, settings=None):

@@ -190,9 +190,7 @@ def pull_reminders() -> int:
         for entry in entries:
             if not _usable(entry):
                 log.error("mail sender: an unusable reminder mail from the tasks service was dropped: %r", entry)
-        outbox.queue_new(
-            [{key: entry[key] for key in ("message_id", "user_id", "kind", "params")} for entry in usable]
-        )
+        outbox.queue_new([{key: entry[key] for key in ("message_id", "user_id", "kind", "params")} for entry in usable])
         db.session.commit()
         ids = [entry["message_id"] for entry in entries if isinstance(entry, dict) and entry.get("message_id")]
         try:

@@ -4,12 +4,11 @@ from apiflask import APIBlueprint, EmptySchema
 from flask import request
 
 from tasksync_common.auth import user_auth
+from tasksync_common.mail_templates import LANGUAGES
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
 from . import service
-from tasksync_common.mail_templates import LANGUAGES
-
 from .schemas import Credentials, EmailCodeIn, LoginIn, PasswordChangeIn, TokenOut, UserOut, UserPatchIn
 
 bp = APIBlueprint("users", __name__, url_prefix="/api/v1", tag="Users")
