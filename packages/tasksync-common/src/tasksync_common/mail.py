@@ -77,7 +77,6 @@ def compose(
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
-    message["Content-Language"] = language
     # Not a person's mail: auto-responders must not answer it (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe:
@@ -85,6 +84,7 @@ def compose(
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = language  # after the parts: making them moves Content-* headers down
     return message
 
 
