@@ -17,13 +17,14 @@ depends_on = None
 
 
 def upgrade():
-    # Existing people get English mail and no address until they give one.
-    with op.batch_alter_table('users') as batch:
-        batch.add_column(sa.Column('language', sa.String(length=8), nullable=False, server_default='en'))
-        batch.add_column(sa.Column('email', sa.String(length=320), nullable=True))
-        batch.add_column(sa.Column('email_verified', sa.Boolean(), nullable=False, server_default=sa.false()))
-        batch.add_column(sa.Column('email_code_hash', sa.String(length=120), nullable=True))
-        batch.add_column(sa.Column('email_code_expires_at', sa.DateTime(), nullable=True))
+    # Existing people get English mail and no address until they give one. Plain ALTER TABLE
+    # (SQLite adds and drops columns in place): a batch copy of users would trip the foreign keys
+    # of the tables that point at it.
+    op.add_column('users', sa.Column('language', sa.String(length=8), nullable=False, server_default='en'))
+    op.add_column('users', sa.Column('email', sa.String(length=320), nullable=True))
+    op.add_column('users', sa.Column('email_verified', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column('users', sa.Column('email_code_hash', sa.String(length=120), nullable=True))
+    op.add_column('users', sa.Column('email_code_expires_at', sa.DateTime(), nullable=True))
     op.create_table('mail_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.String(length=255), nullable=False),
@@ -45,9 +46,5 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_mail_outbox_due', table_name='mail_outbox')
     op.drop_table('mail_outbox')
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('email_code_expires_at')
-        batch.drop_column('email_code_hash')
-        batch.drop_column('email_verified')
-        batch.drop_column('email')
-        batch.drop_column('language')
+    for column in ('email_code_expires_at', 'email_code_hash', 'email_verified', 'email', 'language'):
+        op.drop_column('users', column)
