@@ -98,9 +98,7 @@ def test_members_and_others_never_see_an_address(stack, smtp):
     member.post("/api/v1/users/me/email/verify", json={"code": code_in(smtp.wait_for(mine)[0])})
     room = owner.post("/api/v1/rooms", json={"name": "Private addresses"}).json()
     assert member.post("/api/v1/rooms/join", json={"code": room["code"]}).status_code == 200
-    task = owner.post(
-        f"/api/v1/rooms/{room['id']}/tasks", json={"title": "t", "user_id": member.user["id"]}
-    ).json()
+    task = owner.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": "t", "user_id": member.user["id"]}).json()
     member.post(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/comments", json={"body": "hello"})
     for path in (
         f"/api/v1/rooms/{room['id']}/members",
