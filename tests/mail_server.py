@@ -1,8 +1,9 @@
 """A real SMTP server for the tests (aiosmtpd on a free loopback port) that keeps what it is sent.
 
 ``refuse(n, code)`` makes it answer the next ``n`` mails with ``code`` (451: try later; 550:
-refused) at DATA, as a server that is full or misconfigured does; ``stop()`` and ``start()``
-take it down and bring it back on the same port.
+refused) at DATA, as a server that is full or misconfigured does, and ``refusing`` (a code, or
+None) every mail until it is cleared; ``stop()`` and ``start()`` take it down and bring it back
+on the same port.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class MailServer:
         self.messages: list[EmailMessage] = []
         self.recipients: list[list[str]] = []
         self.refused = 0
+        self.refusing: str | None = None
         self._refusals: list[str] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
@@ -55,9 +57,9 @@ class MailServer:
 
     def _receive(self, envelope) -> str:
         with self._lock:
-            if self._refusals:
+            if self._refusals or self.refusing:
                 self.refused += 1
-                return self._refusals.pop(0)
+                return self._refusals.pop(0) if self._refusals else str(self.refusing)
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
             self.messages.append(message)  # type: ignore[arg-type]
             self.recipients.append(list(envelope.rcpt_tos))
