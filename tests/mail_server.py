@@ -23,6 +23,9 @@ class _Handler:
     def __init__(self, server: MailServer):
         self._server = server
 
+    async def handle_RCPT(self, _server, _session, envelope, address, _options):
+        return self._server._recipient(envelope, address)
+
     async def handle_DATA(self, _server, _session, envelope):
         return self._server._receive(envelope)
 
@@ -37,6 +40,7 @@ class MailServer:
         self.refused = 0
         self.refusing: str | None = None
         self._refusals: list[str] = []
+        self._recipient_refusals: list[str] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
 
@@ -54,6 +58,19 @@ class MailServer:
         """Answer the next ``count`` mails with ``code`` instead of taking them."""
         with self._lock:
             self._refusals.extend([code] * count)
+
+    def refuse_recipients(self, count: int, code: str = "550 5.1.1 No such mailbox") -> None:
+        """Refuse the recipient of the next ``count`` mails (at RCPT, which names the address)."""
+        with self._lock:
+            self._recipient_refusals.extend([code] * count)
+
+    def _recipient(self, envelope, address: str) -> str:
+        with self._lock:
+            if self._recipient_refusals:
+                self.refused += 1
+                return self._recipient_refusals.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     def _receive(self, envelope) -> str:
         with self._lock:

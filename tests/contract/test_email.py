@@ -221,9 +221,12 @@ def test_a_refusing_server_delays_the_mail_and_fails_no_request(stack, smtp):
     before = smtp.refused
     smtp.refuse(1, "451 4.3.0 Mailbox busy, try later")
     smtp.refuse(1, "550 5.7.1 Refused for now")
+    smtp.refuse_recipients(1, "550 5.1.1 No such mailbox here")
     assert sam.patch("/api/v1/users/me", json={"email": mine}).status_code == 200
     [message] = smtp.wait_for(mine)
-    assert smtp.refused == before + 2
+    assert smtp.refused == before + 3
+    log = (stack.log_dir / "rooms.log").read_text()
+    assert "recipient was refused (550)" in log and mine not in log
     assert sam.post("/api/v1/users/me/email/verify", json={"code": code_in(message)}).status_code == 204
 
 

@@ -99,6 +99,9 @@ def deliver(settings: Settings, message: EmailMessage, *, user_id: int) -> None:
             if settings.smtp_username:
                 server.login(settings.smtp_username, settings.smtp_password or "")
             server.send_message(message)
+    except smtplib.SMTPRecipientsRefused as error:  # its text names the address: say only the codes
+        codes = ", ".join(str(code) for code, _ in error.recipients.values())
+        raise DeliveryFailed(f"SMTPRecipientsRefused: the recipient was refused ({codes})") from None
     except (smtplib.SMTPException, OSError) as error:  # refused, down, timed out, TLS failed
         raise DeliveryFailed(f"{type(error).__name__}: {error}") from None
     log.info("mail to %s sent (%s)", user_id, message["Message-ID"])
