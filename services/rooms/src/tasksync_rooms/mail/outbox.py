@@ -14,7 +14,7 @@ import datetime as dt
 import random
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, Row, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tasksync_common.timestamps import utcnow
@@ -52,7 +52,7 @@ def lease_seconds() -> float:
     return 10 * current_app.config["SETTINGS"].smtp_timeout
 
 
-def claim(limit: int) -> list:
+def claim(limit: int) -> list[Row]:
     """Take up to ``limit`` due rows for this sender (committed before it returns)."""
     now = utcnow()
     due = (_OUTBOX.c.state == PENDING) & (_OUTBOX.c.next_attempt_at <= now)
@@ -67,7 +67,7 @@ def claim(limit: int) -> list:
     return sorted(claimed, key=lambda row: row.id)
 
 
-def _finish(row, state: str, error: str | None = None) -> None:
+def _finish(row: Row, state: str, error: str | None = None) -> None:
     params = {key: value for key, value in row.params.items() if key not in SECRET_PARAMS}
     db.session.execute(
         update(_OUTBOX)
@@ -77,12 +77,12 @@ def _finish(row, state: str, error: str | None = None) -> None:
     db.session.commit()
 
 
-def mark_sent(row) -> None:
+def mark_sent(row: Row) -> None:
     """The mail server took it."""
     _finish(row, SENT)
 
 
-def drop(row, reason: str) -> None:
+def drop(row: Row, reason: str) -> None:
     """Not to be sent at all (no verified address, say)."""
     _finish(row, DROPPED, reason)
 
@@ -94,7 +94,7 @@ def retry_delay(attempts: int) -> float:
     return delay * current_app.config["SETTINGS"].mail_retry_scale
 
 
-def failed(row, error: str) -> bool:
+def failed(row: Row, error: str) -> bool:
     """The mail server did not take it: due again after a backoff, or, three days after it was
     queued, given up (True)."""
     if utcnow() - row.created_at > GIVE_UP_AFTER * current_app.config["SETTINGS"].mail_retry_scale:
@@ -114,7 +114,7 @@ def forget_old() -> int:
     cutoff = utcnow() - KEEP_FOR
     result = db.session.execute(delete(_OUTBOX).where(_OUTBOX.c.state != PENDING, _OUTBOX.c.created_at < cutoff))
     db.session.commit()
-    return result.rowcount or 0
+    return result.rowcount if isinstance(result, CursorResult) else 0
 
 
 def pending_count() -> int:

@@ -20,8 +20,10 @@ import time
 
 import jinja2
 from flask import Flask, current_app
+from sqlalchemy import Row
 
 from tasksync_common import background, mail, peers
+from tasksync_common.config import Settings
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
@@ -90,7 +92,7 @@ def send_due() -> int:
     return sent
 
 
-def _send(row) -> bool:
+def _send(row: Row) -> bool:
     settings = current_app.config["SETTINGS"]
     user = db.session.get(User, row.user_id)
     address, language, username = (user.email, user.language, user.username) if user else (None, "en", "")
@@ -142,7 +144,7 @@ def _send(row) -> bool:
     return True
 
 
-def _reminder_values(settings, params: dict) -> dict:
+def _reminder_values(settings: Settings, params: dict) -> dict:
     """What a reminder's template needs, from the params the tasks service gave."""
     due = dt.datetime.fromisoformat(str(params["due_at"]).replace("Z", "+00:00")).astimezone(dt.UTC)
     return {
