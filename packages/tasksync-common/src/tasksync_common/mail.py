@@ -91,7 +91,10 @@ def compose(
 def deliver(settings: Settings, message: EmailMessage, *, user_id: int) -> None:
     """Send ``message`` to its To address; raises DeliveryFailed when that did not happen."""
     if settings.smtp_host is None:
-        path = _write_file(settings.data_dir / "mail", message)
+        try:
+            path = _write_file(settings.data_dir / "mail", message)
+        except OSError as error:  # a read-only or full disk: retried like a mail server that is down
+            raise DeliveryFailed(f"the mail could not be written: {error}") from None
         log.info("mail to %s written to %s", user_id, path)
         return
     try:
