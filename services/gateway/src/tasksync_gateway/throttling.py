@@ -28,7 +28,7 @@ THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room", "
 
 @limiter.request_filter
 def _not_throttled() -> bool:
-    """Only logins and joins have limits: every other request skips the limiter's lookups."""
+    """Only the endpoints above have limits: every other request skips the limiter's lookups."""
     return request.endpoint not in THROTTLED_ENDPOINTS
 
 
