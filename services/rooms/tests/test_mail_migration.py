@@ -12,7 +12,7 @@ from tasksync_rooms import create_app
 from tasksync_rooms.users.passwords import hash_password
 from tools.service_testing import backends, upgraded_from
 
-PREVIOUS = "4d2b8e6c1a90"
+PREVIOUS = "c3f81a5d92e4"
 PASSWORD = "correct horse battery"
 
 

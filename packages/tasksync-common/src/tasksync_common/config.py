@@ -19,17 +19,6 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
 
-def _float(environ: Mapping[str, str], name: str, default: float) -> float:
-    """Read a number variable, naming the variable when it is not one."""
-    raw = environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
-
-
 # The SMTP port each kind of connection security uses unless TASKSYNC_SMTP_PORT says otherwise.
 SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 
@@ -40,6 +29,20 @@ def database_url(url: str) -> str:
         if url.startswith(plain):
             return "postgresql+psycopg2://" + url.removeprefix(plain)
     return url
+
+
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    """Read a positive number of seconds, naming the variable when it is not one."""
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
+    if not 0 < value < 3600:
+        raise SystemExit(f"{name} must be between 0 and 3600 seconds, got {raw!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,8 @@ class Settings:
     # scaled by (tests make both small).
     mail_poll_interval: float
     mail_retry_scale: float
+    # Seconds an event stream stays silent before it sends a keep-alive comment (the gateway's).
+    events_heartbeat: float = 15.0
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,12 +136,13 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_username=env.get("TASKSYNC_SMTP_USERNAME") or None,
         smtp_password=env.get("TASKSYNC_SMTP_PASSWORD") or None,
         smtp_security=smtp_security,
-        smtp_timeout=_float(env, "TASKSYNC_SMTP_TIMEOUT", 10.0),
+        smtp_timeout=_number(env, "TASKSYNC_SMTP_TIMEOUT", 10.0),
         mail_from=env.get("TASKSYNC_MAIL_FROM") or "TaskSync <tasksync@localhost>",
         public_url=(env.get("TASKSYNC_PUBLIC_URL") or f"http://{internal_host}:{gateway_port}").rstrip("/"),
         email_code_ttl=_int(env, "TASKSYNC_EMAIL_CODE_TTL", 24 * 3600),
         email_code_limit=env.get("TASKSYNC_EMAIL_CODE_LIMIT") or "5 per hour",
         email_verify_failure_limit=env.get("TASKSYNC_EMAIL_VERIFY_FAILURE_LIMIT") or "5 per 15 minutes",
-        mail_poll_interval=_float(env, "TASKSYNC_MAIL_POLL_INTERVAL", 5.0),
-        mail_retry_scale=_float(env, "TASKSYNC_MAIL_RETRY_SCALE", 1.0),
+        mail_poll_interval=_number(env, "TASKSYNC_MAIL_POLL_INTERVAL", 5.0),
+        mail_retry_scale=_number(env, "TASKSYNC_MAIL_RETRY_SCALE", 1.0),
+        events_heartbeat=_number(env, "TASKSYNC_EVENTS_HEARTBEAT", 15.0),
     )

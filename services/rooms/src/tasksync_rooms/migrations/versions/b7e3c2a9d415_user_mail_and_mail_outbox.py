@@ -1,7 +1,7 @@
 """users: language, e-mail address and its verification; the mail outbox
 
 Revision ID: b7e3c2a9d415
-Revises: 4d2b8e6c1a90
+Revises: c3f81a5d92e4
 Create Date: 2026-12-01 19:55:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c2a9d415'
-down_revision = '4d2b8e6c1a90'
+down_revision = 'c3f81a5d92e4'
 branch_labels = None
 depends_on = None
 
