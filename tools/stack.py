@@ -140,6 +140,9 @@ def private_stack(data_dir: Path, backend: str, extra_env: dict | None = None):
         "GUNICORN_GRACEFUL_TIMEOUT": "2",  # idle keep-alive connections must not hold up a restart
         # The suites sign up hundreds of people from one address; a test of the limit sets its own.
         "TASKSYNC_SIGNUP_LIMIT_PER_ADDRESS": "100000 per hour",
+        # Likewise verification mails and wrong codes (the fuzzer sends many); test_email sets its own.
+        "TASKSYNC_EMAIL_CODE_LIMIT": "100000 per hour",
+        "TASKSYNC_EMAIL_VERIFY_FAILURE_LIMIT": "100000 per 15 minutes",
     }
     with contextlib.ExitStack() as resources:
         if backend == "postgres":

@@ -15,7 +15,8 @@ from tests.conftest import Client
 PASSWORD = "correct horse battery"  # what Client.sign_up uses
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$")
 CODE = re.compile(r"^[A-Z0-9]{9}$")
-USER_KEYS = {"id", "username", "created_at"}
+# A user as they see themselves (sign-up, login, users/me): others never see the last three.
+USER_KEYS = {"id", "username", "created_at", "language", "email", "email_verified"}
 ROOM_KEYS = {"id", "name", "code", "owner_id", "role", "member_count", "created_at"}
 MEMBER_KEYS = {"user_id", "username", "role", "joined_at"}
 TASK_KEYS = {
@@ -108,6 +109,7 @@ def assert_user(user: dict, username: str | None = None) -> None:
     assert set(user) == USER_KEYS, user
     assert isinstance(user["id"], int) and not isinstance(user["id"], bool)
     assert RFC3339_UTC.match(user["created_at"]), user
+    assert user["language"] in ("en", "uk") and isinstance(user["email_verified"], bool), user
     if username is not None:
         assert user["username"] == username
 

@@ -11,7 +11,7 @@ def test_register_returns_user_without_password(client, db):
     response = client.post("/api/v1/auth/register", json={"username": "Олена_1", "password": "пароль-надійний"})
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"id", "username", "created_at"}
+    assert set(body) == {"id", "username", "created_at", "language", "email", "email_verified"}
     assert body["username"] == "Олена_1"
     assert body["created_at"].endswith("Z")
 

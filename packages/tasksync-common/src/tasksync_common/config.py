@@ -19,6 +19,10 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
         raise SystemExit(f"{name} must be an integer, got {raw!r}") from None
 
 
+# The SMTP port each kind of connection security uses unless TASKSYNC_SMTP_PORT says otherwise.
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+
+
 def database_url(url: str) -> str:
     """Plain postgres URLs use psycopg2 (the driver we ship), whatever SQLAlchemy's default."""
     for plain in ("postgresql://", "postgres://"):
@@ -68,6 +72,23 @@ class Settings:
     cors_origins: tuple[str, ...]
     trusted_proxies: int
     production: bool
+    # Mail: with no smtp_host, mails are written as .eml files under data_dir / "mail".
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_security: str
+    smtp_timeout: float
+    mail_from: str
+    # The address people reach the gateway at, for links in mails and calendar feeds.
+    public_url: str
+    email_code_ttl: int
+    email_code_limit: str
+    email_verify_failure_limit: str
+    # Seconds between the mailer's looks at its outbox, and the factor its retry delays are
+    # scaled by (tests make both small).
+    mail_poll_interval: float
+    mail_retry_scale: float
     # Seconds an event stream stays silent before it sends a keep-alive comment (the gateway's).
     events_heartbeat: float = 15.0
 
@@ -83,6 +104,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
     # Internal services are reached on loopback unless told otherwise (compose, Kubernetes).
     internal_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     previous = env.get("TASKSYNC_PREVIOUS_SECRET_KEYS") or ""
+    smtp_security = (env.get("TASKSYNC_SMTP_SECURITY") or "starttls").lower()
+    if smtp_security not in SMTP_DEFAULT_PORTS:
+        raise SystemExit(f"TASKSYNC_SMTP_SECURITY must be starttls, tls or none, got {smtp_security!r}")
     return Settings(
         host=host,
         gateway_port=gateway_port,
@@ -107,5 +131,18 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         cors_origins=tuple(o.strip() for o in (env.get("TASKSYNC_CORS_ORIGINS") or "").split(",") if o.strip()),
         trusted_proxies=_int(env, "TASKSYNC_TRUSTED_PROXIES", 0),
         production=(env.get("TASKSYNC_ENV") or "").lower() == "production",
+        smtp_host=env.get("TASKSYNC_SMTP_HOST") or None,
+        smtp_port=_int(env, "TASKSYNC_SMTP_PORT", SMTP_DEFAULT_PORTS[smtp_security]),
+        smtp_username=env.get("TASKSYNC_SMTP_USERNAME") or None,
+        smtp_password=env.get("TASKSYNC_SMTP_PASSWORD") or None,
+        smtp_security=smtp_security,
+        smtp_timeout=_number(env, "TASKSYNC_SMTP_TIMEOUT", 10.0),
+        mail_from=env.get("TASKSYNC_MAIL_FROM") or "TaskSync <tasksync@localhost>",
+        public_url=(env.get("TASKSYNC_PUBLIC_URL") or f"http://{internal_host}:{gateway_port}").rstrip("/"),
+        email_code_ttl=_int(env, "TASKSYNC_EMAIL_CODE_TTL", 24 * 3600),
+        email_code_limit=env.get("TASKSYNC_EMAIL_CODE_LIMIT") or "5 per hour",
+        email_verify_failure_limit=env.get("TASKSYNC_EMAIL_VERIFY_FAILURE_LIMIT") or "5 per 15 minutes",
+        mail_poll_interval=_number(env, "TASKSYNC_MAIL_POLL_INTERVAL", 5.0),
+        mail_retry_scale=_number(env, "TASKSYNC_MAIL_RETRY_SCALE", 1.0),
         events_heartbeat=_number(env, "TASKSYNC_EVENTS_HEARTBEAT", 15.0),
     )

@@ -15,7 +15,13 @@ from tasksync_common.request_body import read_body
 from . import board_edge, routing
 from .authentication import authenticate
 from .events import routes as event_routes
-from .throttling import limit_failed_joins, limit_failed_logins, limit_sign_ups
+from .throttling import (
+    limit_failed_joins,
+    limit_failed_logins,
+    limit_sign_ups,
+    limit_verification_mails,
+    limit_wrong_codes,
+)
 
 bp = Blueprint("api", __name__)
 
@@ -74,6 +80,18 @@ def join_room():
     return forward(request.path)
 
 
+@limit_verification_mails
+def update_me():
+    """users/me is forwarded like any call, but a PATCH setting an address is counted (see throttling)."""
+    return forward(request.path)
+
+
+@limit_wrong_codes
+def verify_email():
+    """Verifying an address is forwarded like any call, but wrong codes are counted (see throttling)."""
+    return forward(request.path)
+
+
 def api(_rest):
     """Every other public API call."""
     return forward(request.path)
@@ -92,6 +110,8 @@ ANY_METHOD_RULES = (
     ("/api/v1/auth/register", register),
     ("/api/v1/auth/login", login),
     ("/api/v1/rooms/join", join_room),
+    ("/api/v1/users/me", update_me),
+    ("/api/v1/users/me/email/verify", verify_email),
     ("/api/v1/<path:_rest>", api),
     ("/api", unknown_api),
     ("/api/<path:_rest>", unknown_api),

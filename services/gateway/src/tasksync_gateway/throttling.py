@@ -1,4 +1,5 @@
-"""Throttling of sign-ups, failed logins and failed joins (Flask-Limiter; Redis when REDIS_URL is set).
+"""Throttling of sign-ups, failed logins, failed joins, verification mails and wrong verification
+codes (Flask-Limiter; Redis when REDIS_URL is set).
 
 For logins and joins only failures are counted (``deduct_when``), but once the limit is reached
 every attempt is refused until the window passes, even one with the right password or code.
@@ -22,12 +23,12 @@ from tasksync_common.request_body import read_body
 from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
-THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room"})
+THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email"})
 
 
 @limiter.request_filter
 def _not_throttled() -> bool:
-    """Only logins and joins have limits: every other request skips the limiter's lookups."""
+    """Only the endpoints above have limits: every other request skips the limiter's lookups."""
     return request.endpoint not in THROTTLED_ENDPOINTS
 
 
@@ -118,6 +119,38 @@ def limit_failed_joins(view):
     ):
         view = _failed_joins(limit, key_func)(view)
     return view
+
+
+def _names_an_address() -> bool:
+    """True for a PATCH of users/me whose body sets an address (each such one may send a code)."""
+    body = read_body()
+    if len(body) > LOGIN_KEY_BODY_BYTES:
+        return True  # not parsed here (see LOGIN_KEY_BODY_BYTES): counted, never a looser limit
+    try:
+        return isinstance(json.loads(body or b"{}").get("email"), str)
+    except (ValueError, RecursionError, AttributeError):
+        return False
+
+
+# Each address set (a new one, or the same one again for a new code) sends a verification mail:
+# so many per user, so that nobody can make TaskSync mail a stranger's address without end.
+limit_verification_mails = limiter.limit(
+    lambda: _settings().email_code_limit,
+    key_func=lambda: f"email-code:{authenticate().user_id}",
+    exempt_when=lambda: not _names_an_address(),
+    deduct_when=lambda response: response.status_code == 200,
+    on_breach=_refusal("verification mails"),
+    methods=["PATCH"],
+)
+
+# An 8-character code is guessed only by trying: wrong codes (a 422) are counted per user.
+limit_wrong_codes = limiter.limit(
+    lambda: _settings().email_verify_failure_limit,
+    key_func=lambda: f"email-verify:{authenticate().user_id}",
+    deduct_when=lambda response: response.status_code == 422,
+    on_breach=_refusal("wrong codes"),
+    methods=["POST"],
+)
 
 
 def init_app(app: Flask) -> None:

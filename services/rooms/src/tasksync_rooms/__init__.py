@@ -10,6 +10,7 @@ from .access_tokens import service as access_tokens
 from .access_tokens import signer as access_token_signer
 from .activity import relay
 from .extensions import db, migrate
+from .mail import sender
 
 
 def create_app(test_config=None, settings=None):
@@ -19,11 +20,13 @@ def create_app(test_config=None, settings=None):
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.rooms_database_url)
     from .access_tokens import models as _access_token_models  # noqa: F401  (registers the table)
     from .activity import models as _activity_models  # noqa: F401
+    from .mail import models as _mail_models  # noqa: F401
 
     signer = access_token_signer.init_app(app, settings)
     auth.init_app(app, auth.Authenticator(Verifier(signer.public_keys.get), access_tokens.is_active))
     peers.init_app(app, settings, "tasks")
     relay.init_app(app)
+    sender.init_app(app)
 
     from . import internal
     from .rooms import routes as rooms

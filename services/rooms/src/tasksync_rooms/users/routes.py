@@ -1,13 +1,15 @@
 """Users and sign-in: /api/v1/auth/*, /api/v1/users/me."""
 
 from apiflask import APIBlueprint, EmptySchema
+from flask import request
 
 from tasksync_common.auth import user_auth
+from tasksync_common.mail_templates import LANGUAGES
 from tasksync_common.problems import Problem
 
 from ..access_tokens import service as access_tokens
 from . import service
-from .schemas import Credentials, LoginIn, PasswordChangeIn, TokenOut, UserOut
+from .schemas import Credentials, EmailCodeIn, LoginIn, PasswordChangeIn, TokenOut, UserOut, UserPatchIn
 
 bp = APIBlueprint("users", __name__, url_prefix="/api/v1", tag="Users")
 
@@ -25,8 +27,10 @@ def current_user():
 @bp.output(UserOut, status_code=201, description="The account created")
 @bp.doc(summary="Sign up", operation_id="registerUser", responses=[409, 422, 429])
 def register(body):
-    """Create an account."""
-    return service.create(username=body["username"], password=body["password"])
+    """Create an account; its mails are in the best language of the request's Accept-Language
+    that TaskSync writes (English when none is)."""
+    language = request.accept_languages.best_match(LANGUAGES) or "en"
+    return service.create(username=body["username"], password=body["password"], language=language)
 
 
 @bp.post("/auth/login")
@@ -57,6 +61,32 @@ def logout():
 def me():
     """Who the token belongs to."""
     return current_user()
+
+
+@bp.patch("/users/me")
+@bp.auth_required(user_auth)
+@bp.input(UserPatchIn, arg_name="body")
+@bp.output(UserOut, description="The signed-in user, changed")
+@bp.doc(summary="Change language or e-mail address", operation_id="updateCurrentUser", responses=[422, 429])
+def update_me(body):
+    """Set the language of your mails and your e-mail address. A new address is unverified: it
+    gets a mail with a code for `POST /api/v1/users/me/email/verify`; `null` removes it."""
+    return service.update(
+        user=current_user(),
+        language=body.get("language", service.UNCHANGED),
+        email=body.get("email", service.UNCHANGED),
+    )
+
+
+@bp.post("/users/me/email/verify")
+@bp.auth_required(user_auth)
+@bp.input(EmailCodeIn, arg_name="body")
+@bp.output(EmptySchema, status_code=204, description="The address is verified: mail goes to it")
+@bp.doc(summary="Verify e-mail address", operation_id="verifyEmail", responses=[422, 429])
+def verify_email(body):
+    """Enter the code the verification mail brought (any letter case; spaces are ignored)."""
+    service.verify_email(user=current_user(), code=body["code"])
+    return ""
 
 
 @bp.put("/users/me/password")

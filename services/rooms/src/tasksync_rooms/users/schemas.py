@@ -1,10 +1,13 @@
 """What the users routes take and give."""
 
 from apiflask import Schema
-from apiflask.fields import Integer, Nested, String
+from apiflask.fields import Boolean, Integer, Nested, String
+from apiflask.validators import OneOf
+from email_validator import EmailNotValidError, validate_email
 from marshmallow import ValidationError, validates
 
 from tasksync_common.fields import Text, Timestamp
+from tasksync_common.mail_templates import LANGUAGES
 from tasksync_common.usernames import USERNAME_RULE, is_valid_username
 
 
@@ -54,10 +57,45 @@ def check_password_length(value: str) -> None:
         raise ValidationError("Must be 8 to 128 characters.")
 
 
+class EmailField(Text):
+    """An e-mail address, checked by email-validator (its syntax only: no DNS lookup) and given
+    back in its normal form (the domain in lower case)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=254, metadata={"format": "email", "example": "olena@example.org"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValidationError(str(error)) from None
+
+
+def Language(**kwargs):
+    metadata = {"enum": list(LANGUAGES), "description": "The language of the user's mails."}
+    return String(validate=OneOf(LANGUAGES), metadata=metadata, **kwargs)
+
+
 class UserOut(Schema):
+    """A user as they see themselves (other people see only the id and username, as members)."""
+
     id = Integer(required=True)
     username = String(required=True)
     created_at = Timestamp(required=True)
+    language = Language(required=True)
+    email = String(required=True, allow_none=True, metadata={"format": "email"})
+    email_verified = Boolean(required=True)
+
+
+class UserPatchIn(Schema):
+    language = Language()
+    # null removes the address; a new one is unverified until its code is entered.
+    email = EmailField(allow_none=True)
+
+
+class EmailCodeIn(Schema):
+    code = Text(required=True, max_length=64, metadata={"example": "K7QM9XA4"})
 
 
 class TokenOut(Schema):
