@@ -86,6 +86,8 @@ class Settings:
     # scaled by (tests make both small).
     mail_poll_interval: float
     mail_retry_scale: float
+    # Failed guesses of a secret address (a calendar feed), per client address (the gateway's).
+    secret_guess_limit_per_address: str = "30 per 15 minutes"
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -139,4 +141,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         email_verify_failure_limit=env.get("TASKSYNC_EMAIL_VERIFY_FAILURE_LIMIT") or "5 per 15 minutes",
         mail_poll_interval=_float(env, "TASKSYNC_MAIL_POLL_INTERVAL", 5.0),
         mail_retry_scale=_float(env, "TASKSYNC_MAIL_RETRY_SCALE", 1.0),
+        secret_guess_limit_per_address=env.get("TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
     )

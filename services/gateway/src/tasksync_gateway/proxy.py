@@ -14,7 +14,7 @@ from tasksync_common.request_body import read_body
 
 from . import board_edge, routing
 from .authentication import authenticate
-from .throttling import limit_failed_joins, limit_failed_logins, limit_sign_ups
+from .throttling import limit_failed_joins, limit_failed_logins, limit_secret_guesses, limit_sign_ups
 
 bp = Blueprint("api", __name__)
 
@@ -36,7 +36,7 @@ def forward(path: str) -> Response:
     """Send this request on to the owning service and relay its answer."""
     if not routing.is_safe(path):
         raise Problem(404)
-    if path not in routing.PUBLIC_PATHS and request.method != "OPTIONS":  # OPTIONS tells only Allow
+    if not routing.is_public(path) and request.method != "OPTIONS":  # OPTIONS tells only Allow
         cached = board_edge.answer(path, authenticate())
         if cached is not None:
             return cached
@@ -70,6 +70,13 @@ def join_room():
     return forward(request.path)
 
 
+@limit_secret_guesses
+def calendar_feed(_secret):
+    """A calendar feed is forwarded like any call, but unknown addresses are counted per client
+    address (see throttling)."""
+    return forward(request.path)
+
+
 def api(_rest):
     """Every other public API call."""
     return forward(request.path)
@@ -88,6 +95,7 @@ ANY_METHOD_RULES = (
     ("/api/v1/auth/register", register),
     ("/api/v1/auth/login", login),
     ("/api/v1/rooms/join", join_room),
+    ("/api/v1/calendar/<path:_secret>", calendar_feed),
     ("/api/v1/<path:_rest>", api),
     ("/api", unknown_api),
     ("/api/<path:_rest>", unknown_api),
