@@ -19,7 +19,6 @@ from flask import g, has_request_context
 from gunicorn import glogging
 from pythonjsonlogger.json import JsonFormatter
 
-
 # A path segment that is a secret, after the prefix that says so; it ends where a path segment,
 # a query, a quoted string or white space would (a JSON-escaped quote begins with a backslash).
 SECRET_PATHS = re.compile(r"(/api/v1/(?:calendar|mail/unsubscribe)/)([^/?#\s\"'\\]{0,4})[^/?#\s\"'\\]*")
