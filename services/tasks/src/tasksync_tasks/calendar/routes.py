@@ -22,6 +22,7 @@ _FEED_RESPONSES: dict[int | str, dict[str, Any]] = {
         "content": {"text/calendar": {"schema": {"type": "string"}}},
     },
     404: {"description": "No such feed (never made, replaced or turned off)"},
+    429: {"description": "Too many unknown addresses asked for from this client address"},
 }
 
 
