@@ -184,8 +184,10 @@ def test_bad_secrets_of_every_shape_are_404(stack, tail):
 def test_guesses_are_throttled_per_client_address(stack, owner):
     path = make_feed(owner)
     guesser = address()
-    for _ in range(GUESS_LIMIT):
-        problem(fetch(stack, "/api/v1/calendar/" + "B" * 43 + ".ics", guesser), 404)
+    wrong = "/api/v1/calendar/" + "B" * 43 + ".ics"
+    for _ in range(GUESS_LIMIT - 1):
+        problem(fetch(stack, wrong, guesser), 404)
+    assert Client(stack.url).request("HEAD", wrong, headers=guesser).status_code == 404  # counted too
     refused = fetch(stack, path, guesser)  # even the right address, from this one
     problem(refused, 429)
     assert int(refused.headers["Retry-After"]) > 0

@@ -8,11 +8,15 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from sqlalchemy import text
 
 from tasksync_common.assigned_access import rooms_key
 from tasksync_common.cache import cache
+from tasksync_tasks import membership
+from tasksync_tasks.membership import _MEMBERSHIP_ENTRIES
+from tools.service_testing import backends
 
-from .test_activity import deliver, entry
+from .test_activity import _scans, deliver, entry
 
 STAYING, LEAVING = 9, 10
 BOB = 2
@@ -64,3 +68,26 @@ def test_the_published_rooms_decide_while_cached(client, bob):
     cache.set(rooms_key(BOB), [STAYING, LEAVING])
     assert _feed_uids(client, path) == {f"task-{stays}", f"task-{goes}"}
     cache.delete(rooms_key(BOB))
+
+
+@pytest.mark.parametrize("app", [backend for backend in backends() if backend == "postgres"], indirect=True)
+def test_who_is_still_in_a_room_reads_only_its_membership_entries(app, db):
+    """A room of 100,000 task entries and 20 membership entries: deciding a feed's rooms reads the
+    membership entries through their partial index, never the room's whole history (PostgreSQL's
+    plan, actually run)."""
+    db.session.execute(
+        text(
+            "INSERT INTO activity (room_id, task_id, actor_id, actor_username, kind, data, created_at)"
+            " SELECT 77, n, 1, 'user1', CASE WHEN n % 5000 = 0 THEN 'member.joined' ELSE 'task.updated' END,"
+            " '{\"user_id\": 2}', now() FROM generate_series(1, 100000) AS n"
+        )
+    )
+    db.session.execute(text("ANALYZE activity"))
+    statement = _MEMBERSHIP_ENTRIES.params(rooms=[77]).compile(
+        dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    plan = db.session.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}")).scalar()[0]["Plan"]
+    scans = list(_scans(plan))
+    assert scans and all(scan.get("Index Name") == "ix_activity_membership" for scan in scans), plan
+    assert sum(scan["Actual Rows"] + scan.get("Rows Removed by Filter", 0) for scan in scans) <= 40, plan
+    assert membership.rooms_still_in(2, [77]) == [77]

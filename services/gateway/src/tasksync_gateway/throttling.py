@@ -122,13 +122,13 @@ def limit_failed_joins(view):
 
 
 # An address that is its own secret (a calendar feed) answers 404 when it is wrong: those are
-# counted per client address, so that nobody can try secrets at speed.
+# counted per client address, whatever the method (a HEAD finds a feed as well as a GET), so that
+# nobody can try secrets at speed.
 limit_secret_guesses = limiter.limit(
     lambda: _settings().secret_guess_limit_per_address,
     key_func=lambda: f"secret-guess:{request.remote_addr}",
     deduct_when=lambda response: response.status_code == 404,
     on_breach=_too_many,
-    methods=["GET", "POST"],
 )
 
 
