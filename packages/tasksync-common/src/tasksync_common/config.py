@@ -42,6 +42,20 @@ def database_url(url: str) -> str:
     return url
 
 
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    """Read a positive number of seconds, naming the variable when it is not one."""
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
+    if not 0 < value < 3600:
+        raise SystemExit(f"{name} must be between 0 and 3600 seconds, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a TaskSync process reads from its environment."""
@@ -88,6 +102,8 @@ class Settings:
     mail_retry_scale: float
     # Failed guesses of a secret address (a calendar feed), per client address (the gateway's).
     secret_guess_limit_per_address: str = "30 per 15 minutes"
+    # Seconds an event stream stays silent before it sends a keep-alive comment (the gateway's).
+    events_heartbeat: float = 15.0
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -142,4 +158,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         mail_poll_interval=_float(env, "TASKSYNC_MAIL_POLL_INTERVAL", 5.0),
         mail_retry_scale=_float(env, "TASKSYNC_MAIL_RETRY_SCALE", 1.0),
         secret_guess_limit_per_address=env.get("TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
+        events_heartbeat=_number(env, "TASKSYNC_EVENTS_HEARTBEAT", 15.0),
     )
