@@ -18,7 +18,7 @@ from tools.service_testing import backends, token_for
 
 from .conftest import migrated
 
-PREVIOUS = "1c559c51b988"
+PREVIOUS = "b7d4e2a9c615"
 
 
 def _fill(db) -> None:
