@@ -91,3 +91,35 @@ def test_who_is_still_in_a_room_reads_only_its_membership_entries(app, db):
     assert scans and all(scan.get("Index Name") == "ix_activity_membership" for scan in scans), plan
     assert sum(scan["Actual Rows"] + scan.get("Rows Removed by Filter", 0) for scan in scans) <= 40, plan
     assert membership.rooms_still_in(2, [77]) == [77]
+
+
+def test_a_feed_holds_the_soonest_2000_due_from_90_days_ago(client, bob, db):
+    """Bounded, so that the answer stays proportional: 2,100 due tasks (and some due too long
+    ago) give the 2,000 due soonest from 90 days ago on, in due order."""
+    db.session.execute(
+        text(
+            "INSERT INTO tasks (room_id, user_id, created_by, title, description, status, version, search_text,"
+            " priority, position, due_at, created_at, updated_at) SELECT :room, :user, 1, 'bulk', NULL, 'pending', 1,"
+            " 'bulk', 'none', n, CAST(:base AS timestamptz) + n * INTERVAL '1 hour', now(), now()"
+            " FROM generate_series(1, 2100) AS n"
+        )
+        if db.engine.dialect.name == "postgresql"
+        else text(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100)"
+            " INSERT INTO tasks (room_id, user_id, created_by, title, description, status, version, search_text,"
+            " priority, position, due_at, created_at, updated_at) SELECT :room, :user, 1, 'bulk', NULL, 'pending', 1,"
+            " 'bulk', 'none', i, datetime(:base, '+' || i || ' hours'), datetime('now'), datetime('now') FROM n"
+        ),
+        {"room": STAYING, "user": BOB, "base": "2099-01-01 00:00:00"},
+    )
+    old = _task(client, bob, STAYING)
+    db.session.execute(text("UPDATE tasks SET due_at = :old WHERE id = :id"), {"old": "2020-01-01 00:00:00", "id": old})
+    db.session.commit()
+    cache.set(rooms_key(BOB), [STAYING])
+    path = urlsplit(client.post("/api/v1/users/me/calendar", headers=bob).get_json()["url"]).path
+    answer = client.get(path)
+    assert answer.status_code == 200
+    starts = [event.decoded("DTSTART") for event in icalendar.Calendar.from_ical(answer.data).walk("VEVENT")]
+    assert len(starts) == 2000 and starts == sorted(starts)
+    assert starts[0].year == 2099 and (starts[-1] - starts[0]).total_seconds() == 1999 * 3600
+    cache.delete(rooms_key(BOB))
