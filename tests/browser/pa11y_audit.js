@@ -27,7 +27,8 @@ async function audit(browser, { url, storage = {}, ready = [] }, { timeout, type
 		await page.evaluateOnNewDocument((entries) => {
 			for (const [key, value] of Object.entries(entries)) window.localStorage.setItem(key, value);
 		}, storage);
-		await page.goto(url, { waitUntil: 'networkidle0', timeout });
+		// At most two requests open: a board holds its room's event stream and the bell's for good.
+		await page.goto(url, { waitUntil: 'networkidle2', timeout });
 		for (const selector of ready) await page.waitForSelector(selector, { visible: true, timeout });
 		const results = await pa11y(url, {
 			browser,

@@ -122,3 +122,47 @@ def test_a_board_loads_without_layout_shift(person, api, viewport):
     page.wait_for_timeout(500)
     shift = page.evaluate("window.layoutShift")
     assert shift < 0.1, shift
+
+
+# Each filter's label, and each text of the client's own that its select shows (the first
+# choice, and every translated one: names of people and labels can be of any length): cut short
+# when the select is narrower than a copy of it that holds only that text at its natural width.
+FILTER_MISFITS = """
+() => {
+    const misfits = [];
+    for (const field of document.querySelectorAll('.filters .field')) {
+        if (field.hidden) continue;
+        const label = field.querySelector('label');
+        if (label.scrollWidth > label.clientWidth) misfits.push(label.textContent);
+        const control = field.querySelector('select');
+        if (!control) continue;
+        const own = [...control.options].filter((option, index) => index === 0 || option.dataset.i18n);
+        for (const option of own) {
+            const copy = control.cloneNode(false);
+            copy.removeAttribute('id');
+            copy.style.cssText = 'position: absolute; visibility: hidden; width: auto';
+            copy.append(new Option(option.textContent));
+            field.append(copy);
+            if (copy.offsetWidth > control.offsetWidth) misfits.push(option.textContent);
+            copy.remove();
+        }
+    }
+    return misfits;
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_no_filter_is_cut_short_on_a_phone(person, api, language):
+    alice = person("alice", viewport={"width": 375, "height": 740})
+    page = alice.page
+    room = api.create_room(alice.token, "Filters")
+    api.add_label(alice.token, room["id"], "Bug", "#D93F0B")
+    api.add_task(alice.token, room["id"], title="Filtered")
+    if language == "uk":
+        page.get_by_label("Language").select_option("uk")
+    page.goto(f"/#/rooms/{room['id']}")
+    expect(alice.task("Filtered")).to_be_visible()
+    expect(page.locator("[data-filter-label-field]")).to_be_visible()
+    assert page.evaluate(FILTER_MISFITS) == []
+    assert no_sideways_scroll(page)

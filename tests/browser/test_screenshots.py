@@ -4,6 +4,7 @@ comments and history."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,10 +12,11 @@ from playwright.sync_api import expect
 
 from tests.browser.test_planning import iso
 
+SESSION = "tasksync.session"  # where the web client keeps who is signed in
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def test_board_screenshots(person, api):
+def test_board_screenshots(person, api, new_context, stack):
     alice = person("olena", viewport={"width": 1280, "height": 900}, color_scheme="light")
     bob = api.sign_up(f"{alice.username}_taras")
     room = api.create_room(alice.token, "Website launch")
@@ -54,9 +56,17 @@ def test_board_screenshots(person, api):
     ]:
         api.expect(201, "POST", comments, token, json={"body": body})
 
+    # Taras has the board open too: Olena's header shows him among those here, and says "Live".
+    session = {
+        "cookies": [],
+        "origins": [{"origin": stack.url, "localStorage": [{"name": SESSION, "value": json.dumps(bob)}]}],
+    }
+    new_context(storage_state=session).new_page().goto(f"/#/rooms/{room['id']}")
     page = alice.page
     page.goto(f"/#/rooms/{room['id']}")
     expect(alice.task("Set up the domain")).to_be_visible()
+    expect(page.locator("[data-live-status]")).to_have_attribute("data-state", "open")
+    expect(page.locator("[data-presence]").get_by_role("listitem")).to_have_count(1)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shots = {
         "board-en.png": lambda: None,

@@ -4,6 +4,7 @@ this server could have issued or a 422 naming the field, never another error."""
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import example, given
@@ -67,37 +68,74 @@ def test_any_text_is_a_cursor_or_a_422(text):
 
 
 positions = st.integers(min_value=-(2**53), max_value=2**53)
+counts = st.integers(min_value=0, max_value=2**31 - 1)  # revisions and renumberings
+board_places = st.builds(cursors.BoardPlace, counts, counts, positions, ids)
+instants = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(8999, 12, 31), timezones=st.just(UTC))
+due_places = st.builds(cursors.DuePlace, instants, st.none() | instants, ids)
+# Binary texts near real board and due cursors: each tag, each length around the real one.
+near_binary = st.builds(
+    lambda tag, body: base64.urlsafe_b64encode(bytes([tag]) + body).decode().rstrip("="),
+    st.sampled_from([0xB2, 0xD2, 0xB1, ord("p"), ord("d"), 0]),
+    st.binary(min_size=18, max_size=22),
+)
+LONGEST = cursors.BoardPlace(2**31 - 1, 2**31 - 1, -(2**53), MAX_ID)
 
 
 @untimed
-@given(positions, ids)
-@example(-(2**53), MAX_ID)
-def test_a_board_order_cursor_gives_back_its_place(position, last_id):
-    cursor = cursors.encode_position(position, last_id)
+@given(board_places)
+@example(LONGEST)
+def test_a_board_order_cursor_gives_back_its_place(place):
+    cursor = cursors.encode_board(place)
     assert cursor.isascii() and "=" not in cursor and len(cursor) <= 64
-    assert cursors.decode_position(cursor) == (position, last_id)
+    assert cursors.decode_board(cursor) == place
 
 
 @untimed
-@given(st.one_of(any_text, tricky_text, near_cursors, st.builds(cursors.encode, ids)))
+@given(due_places)
+@example(cursors.DuePlace(datetime(8999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), None, MAX_ID))
+def test_a_due_order_cursor_gives_back_its_place(place):
+    cursor = cursors.encode_due(place)
+    assert cursor.isascii() and "=" not in cursor and len(cursor) <= 64
+    assert cursors.decode_due(cursor) == place
+
+
+@untimed
+@given(st.one_of(any_text, tricky_text, near_cursors, near_binary, st.builds(cursors.encode, ids)))
 @example(cursors.encode(5))  # a creation-order cursor is not a board-order one
-@example(_b64("p1:1:" + "9" * 11))
-@example(_b64("p1:" + "9" * 17 + ":1"))
-@example(_b64("p1:--1:1"))
+@example(cursors.encode_due(cursors.DuePlace(datetime(2026, 1, 1, tzinfo=UTC), None, 5)))  # nor a due-order one
+@example(cursors.encode_board(LONGEST)[:-1])
+@example(cursors.encode_board(LONGEST) + "A")
+@example(_b64("p1:1:1"))  # the board cursors of before walks had snapshots
 def test_any_text_is_a_board_order_cursor_or_a_422(text):
     try:
-        place = cursors.decode_position(text)
+        place = cursors.decode_board(text)
     except Problem as error:
         assert error.status_code == 422
         assert [e["field"] for e in error.extra_data["errors"]] == ["cursor"]
     else:
-        assert cursors.decode_position(cursors.encode_position(*place)) == place
-        assert abs(place[0]) <= 2**53 and 0 <= place[1] <= MAX_ID
+        assert cursors.decode_board(cursors.encode_board(place)) == place
+        assert abs(place.position) <= 2**53 and 0 <= place.last_id <= MAX_ID
+
+
+@untimed
+@given(st.one_of(any_text, tricky_text, near_cursors, near_binary, st.builds(cursors.encode, ids)))
+@example(cursors.encode_board(LONGEST))  # a board-order cursor is not a due-order one
+@example(_b64("d1:-:1"))
+@example(base64.urlsafe_b64encode(bytes([0xD2]) + bytes([0xFF] * 20)).decode())  # instants before 1970
+def test_any_text_is_a_due_order_cursor_or_a_422(text):
+    try:
+        place = cursors.decode_due(text)
+    except Problem as error:
+        assert error.status_code == 422
+        assert [e["field"] for e in error.extra_data["errors"]] == ["cursor"]
+    else:
+        assert cursors.decode_due(cursors.encode_due(place)) == place
+        assert 0 <= place.last_id <= MAX_ID and place.snapshot.tzinfo is not None
 
 
 def test_a_board_order_cursor_is_not_a_creation_order_one():
     with pytest.raises(Problem):
-        cursors.decode(cursors.encode_position(3, 5))
+        cursors.decode(cursors.encode_board(cursors.BoardPlace(1, 0, 3, 5)))
 
 
 ID_LISTS = [cursors.PREFIX, cursors.COMMENT_PREFIX, cursors.NOTIFICATION_PREFIX]  # tasks, comments, notifications

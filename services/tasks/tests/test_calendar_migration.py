@@ -18,7 +18,7 @@ from tools.service_testing import backends, token_for
 
 from .conftest import migrated
 
-PREVIOUS = "b7d4e2a9c615"
+PREVIOUS = "e3a400c80e3f"
 
 
 def _fill(db) -> None:

@@ -39,7 +39,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 def list_my_tasks(query, headers):
     """The tasks assigned to the caller in every room they are a member of now (never one of a
-    room they have left); follow `next_cursor` for the next page, which yields each task once.
+    room they have left); follow `next_cursor` for the next page: no task twice, and each task
+    whose due time does not change meanwhile once.
     Send the response's `ETag` back as `If-None-Match` to get `304` while nothing has changed."""
     caller = user_auth.current_user
     etag, rooms = service.list_etag(caller=caller, query=query, query_string=request.query_string)

@@ -1,14 +1,15 @@
 """Opaque page cursors: where the last item a page showed stands in the page's order (a task's id
-in creation order; its position and id in board order; its due time and id in due order; a
-comment's, a notification's or an activity entry's id). Each sort's cursors, and each list's, are
-its own."""
+in creation order; a comment's, a notification's or an activity entry's id), and for the two
+orders whose keys change while a client pages (board order, due order) the walk's snapshot too
+(see walks.py). Each sort's cursors, and each list's, are its own."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
+import struct
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from tasksync_common.fields import MAX_ID
 from tasksync_common.problems import Problem, field_error
@@ -17,9 +18,6 @@ PREFIX = "t1:"
 COMMENT_PREFIX = "c1:"  # a task's comments, oldest first
 NOTIFICATION_PREFIX = "n1:"  # the caller's notifications, newest first
 ACTIVITY_PREFIX = "a1:"  # a room's (or a task's) history, newest first
-POSITION_PREFIX = "p1:"
-_POSITION = re.compile(r"(-?[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
-POSITION_LIMIT = 2**53  # positions.LIMIT and one: no position a server issued is beyond it
 
 
 def _wrap(raw: str) -> str:
@@ -54,38 +52,92 @@ def decode(cursor: str, prefix: str = PREFIX) -> int:
     return int(number)
 
 
-def encode_position(position: int, last_id: int) -> str:
-    """The cursor that continues, in board order, after the task at (``position``, ``last_id``)."""
-    return _wrap(f"{POSITION_PREFIX}{position}:{last_id}")
-
-
-def decode_position(cursor: str) -> tuple[int, int]:
-    """The (position, id) a board-order cursor continues after; 422 for anything else."""
-    match = _POSITION.fullmatch(_unwrap(cursor, POSITION_PREFIX))
-    if match is None or abs(int(match[1])) > POSITION_LIMIT or int(match[2]) > MAX_ID:
-        raise _refused()
-    return int(match[1]), int(match[2])
-
-
-DUE_PREFIX = "d1:"
-_DUE = re.compile(r"(-|[0-9]{1,16}):([0-9]{1,10})", re.ASCII)
+# Board and due order pack numbers in binary (a tag byte first, never an ASCII one, so that no
+# text cursor reads as one): their snapshot, place and last task fit in 28 characters, well
+# within the query's 64.
+_BOARD = struct.Struct(">BIIqI")  # tag, snapshot revision, renumberings, position, last task id
+_BOARD_TAG = 0xB2
+_DUE = struct.Struct(">BqqI")  # tag, snapshot instant, due instant (or _NO_DUE), last task id
+_DUE_TAG = 0xD2
+_NO_DUE = -(2**63)
+POSITION_LIMIT = 2**53  # positions.LIMIT and one: no position a server issued is beyond it
+_MAX_COUNT = 2**31 - 1  # revisions and renumberings are 32-bit integers in the database
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+_LAST_INSTANT = datetime(9000, 1, 1, tzinfo=UTC)  # beyond any due time or clock a server keeps
 
 
-def encode_due(due_at: datetime | None, last_id: int) -> str:
-    """The cursor that continues, in due order (no due time last), after the task at
-    (``due_at``, ``last_id``)."""
-    moment = "-" if due_at is None else str((due_at - _EPOCH) // _MICROSECOND)
-    return _wrap(f"{DUE_PREFIX}{moment}:{last_id}")
+class BoardPlace(NamedTuple):
+    """Where a board-order walk goes on: after task ``last_id``, which stood at ``position`` when
+    the room had been renumbered ``renumberings`` times, in a walk begun at room revision
+    ``snapshot``."""
+
+    snapshot: int
+    renumberings: int
+    position: int
+    last_id: int
 
 
-def decode_due(cursor: str) -> tuple[datetime | None, int]:
-    """The (due time or None, id) a due-order cursor continues after; 422 for anything else."""
-    match = _DUE.fullmatch(_unwrap(cursor, DUE_PREFIX))
-    if match is None or int(match[2]) > MAX_ID:
+class DuePlace(NamedTuple):
+    """Where a due-order walk goes on: after task ``last_id``, due at ``due_at`` (None: no due
+    time, which comes last), in a walk begun at the database's instant ``snapshot``."""
+
+    snapshot: datetime
+    due_at: datetime | None
+    last_id: int
+
+
+def _unpack(cursor: str, layout: struct.Struct, tag: int) -> tuple:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    except (binascii.Error, ValueError):
+        raise _refused() from None
+    if len(raw) != layout.size or raw[0] != tag:
         raise _refused()
-    due_at = None if match[1] == "-" else _EPOCH + int(match[1]) * _MICROSECOND
-    if due_at is not None and due_at.year > 9000:
+    return layout.unpack(raw)[1:]
+
+
+def _pack(layout: struct.Struct, *values: int) -> str:
+    return base64.urlsafe_b64encode(layout.pack(*values)).decode().rstrip("=")
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _instant(micros: int) -> datetime:
+    """The instant ``micros`` microseconds after the epoch; 422 beyond what a server issues."""
+    if not 0 <= micros < _micros(_LAST_INSTANT):
         raise _refused()
-    return due_at, int(match[2])
+    return _EPOCH + micros * _MICROSECOND
+
+
+def encode_board(place: BoardPlace) -> str:
+    """The cursor that continues a board-order walk at ``place``."""
+    return _pack(_BOARD, _BOARD_TAG, *place)
+
+
+def decode_board(cursor: str) -> BoardPlace:
+    """The place a board-order cursor continues at; 422 for anything else."""
+    place = BoardPlace(*_unpack(cursor, _BOARD, _BOARD_TAG))
+    if (
+        max(place.snapshot, place.renumberings) > _MAX_COUNT
+        or abs(place.position) > POSITION_LIMIT
+        or place.last_id > MAX_ID
+    ):
+        raise _refused()
+    return place
+
+
+def encode_due(place: DuePlace) -> str:
+    """The cursor that continues a due-order walk at ``place``."""
+    due = _NO_DUE if place.due_at is None else _micros(place.due_at)
+    return _pack(_DUE, _DUE_TAG, _micros(place.snapshot), due, place.last_id)
+
+
+def decode_due(cursor: str) -> DuePlace:
+    """The place a due-order cursor continues at; 422 for anything else."""
+    snapshot, due, last_id = _unpack(cursor, _DUE, _DUE_TAG)
+    if last_id > MAX_ID:
+        raise _refused()
+    return DuePlace(_instant(snapshot), None if due == _NO_DUE else _instant(due), last_id)

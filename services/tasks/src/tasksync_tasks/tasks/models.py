@@ -54,6 +54,13 @@ class Task(db.Model):
     priority = db.Column(db.String(10), nullable=False, default="none", server_default="none")
     # Order within the task's status column (see positions.py): integers with gaps.
     position = db.Column(db.BigInteger, nullable=False)
+    # When the task's sort keys last changed, for walks through pages (walks.py): the room
+    # revision of its last move (0: never moved), the database's clock at its last due change
+    # (null: never), and its position before the room's latest renumbering (null: none since it
+    # was created).
+    moved_revision = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    due_changed_at = db.Column(UTCDateTime, nullable=True)
+    renumbered_from = db.Column(db.BigInteger, nullable=True)
     # Casefolded title and description: `q` matches in any letter case, in every script.
     search_text = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -65,5 +72,8 @@ class RoomRevision(db.Model):
 
     room_id = db.Column(db.Integer, primary_key=True, autoincrement=False)
     revision = db.Column(db.Integer, nullable=False, default=0)
+    # How many times the room's board was renumbered (positions.py): what a board cursor's
+    # position means (walks.py).
+    renumberings = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     # Set when the room is deleted: its history is gone, and an entry delivered late is dropped.
     closed = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())

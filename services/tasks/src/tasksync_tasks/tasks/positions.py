@@ -2,10 +2,15 @@
 
 A new place is one row's write: the midpoint of its two neighbours, one gap before the first
 task, or one gap after the last. Only when two neighbours are adjacent integers, or a position
-would leave the range every JSON reader holds exactly, is the column renumbered first, evenly and
-in one statement (no task's version changes: only the order means anything). Integers never lose
-precision the way halved floats do, and a renumbering is rare: after GAP_BITS moves into one gap,
-or 2**33 moves to one end.
+would leave the range every JSON reader holds exactly, is the room's board renumbered first,
+evenly and in one statement (no task's version changes: only the order means anything). Integers
+never lose precision the way halved floats do, and a renumbering is rare: after GAP_BITS moves
+into one gap, or 2**33 moves to one end.
+
+A renumbering numbers the whole room in board order (position, then id, across the columns), not
+the one column: so it keeps the order of the whole board as well as each column's, which a walk
+through the pages of the board (walks.py) relies on. It keeps each task's position before it in
+``renumbered_from`` and counts itself in the room's revision row.
 
 Callers hold the room's lock (revisions.begin_change) from before they read neighbours until they
 commit, so two writers never choose from the same neighbours: no ties, nothing lost or doubled.
@@ -17,6 +22,7 @@ from sqlalchemy import Row, and_, bindparam, func, or_, select
 from sqlalchemy import update as sql_update
 
 from ..extensions import db
+from . import revisions
 from .models import Task
 
 GAP_BITS = 20
@@ -50,14 +56,19 @@ _NEXT_OTHER = (
 _POSITION_OF = select(column.position).where(column.id == bindparam("task"))
 
 
-def _renumber(room_id: int, status: str) -> None:
-    """Space the column's tasks GAP apart, in their current order."""
+def _renumber(room_id: int) -> None:
+    """Space the room's tasks GAP apart, in their current board order."""
     numbered = (
         select(column.id, func.row_number().over(order_by=(column.position, column.id)).label("n"))
-        .where(column.room_id == room_id, column.status == status)
+        .where(column.room_id == room_id)
         .subquery()
     )
-    db.session.execute(sql_update(_TASKS).where(column.id == numbered.c.id).values(position=numbered.c.n * GAP))
+    db.session.execute(
+        sql_update(_TASKS)
+        .where(column.id == numbered.c.id)
+        .values(position=numbered.c.n * GAP, renumbered_from=column.position)
+    )
+    revisions.renumbered(room_id)
 
 
 def end_of_column(room_id: int, status: str) -> int:
@@ -68,7 +79,7 @@ def end_of_column(room_id: int, status: str) -> int:
             return GAP
         if last + GAP <= LIMIT:
             return last + GAP
-        _renumber(room_id, status)
+        _renumber(room_id)
     raise AssertionError("a renumbered column always has room at its end")
 
 
@@ -114,7 +125,7 @@ def place_after(room_id: int, status: str, task: Row, after: Row | None) -> int 
         position = _between(place[0] if place else None, following.position if following else None)
         if position is not None:
             return position
-        _renumber(room_id, status)
+        _renumber(room_id)
         if place is not None:
             place = (db.session.execute(_POSITION_OF, {"task": place[1]}).scalar_one(), place[1])
         following = _next_other(room_id, status, task.id, place)

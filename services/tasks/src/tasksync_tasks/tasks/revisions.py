@@ -27,6 +27,17 @@ _LOCK_AND_READ = (
     .with_for_update()
 )
 _CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
+_RENUMBERED = (
+    update(_REVISIONS)
+    .where(_REVISIONS.c.room_id == bindparam("room"))
+    .values(renumberings=_REVISIONS.c.renumberings + 1)
+)
+_HOLD = (
+    select(_REVISIONS.c.room_id, _REVISIONS.c.revision, _REVISIONS.c.renumberings)
+    .where(_REVISIONS.c.room_id.in_(bindparam("rooms", expanding=True)))
+    .order_by(_REVISIONS.c.room_id)
+    .with_for_update(read=True)
+)
 
 _HELD = "revisions"  # this transaction's memo: room id -> the revision it holds the room at
 
@@ -77,6 +88,23 @@ def held(room_id: int) -> int | None:
     """The room's revision as this transaction leaves it: what its ``begin_change`` made, or
     what ``lock_unchanged`` read under the lock (None when it has taken neither)."""
     return in_transaction.memo(_HELD).get(room_id)
+
+
+def hold(room_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Wait for the writes in progress in ``room_ids`` and keep new ones waiting until the
+    caller's transaction ends, so that what it reads next is one state of those rooms: their
+    revision rows held in share mode (a writer takes its room's row first: ``begin_change``).
+    On SQLite every transaction holds the whole database already (BEGIN IMMEDIATE). Each room's
+    (revision, renumberings) as held; a room never written to has no row."""
+    if not room_ids:
+        return {}
+    rows = db.session.execute(_HOLD, {"rooms": room_ids})
+    return {room_id: (revision, renumberings) for room_id, revision, renumberings in rows}
+
+
+def renumbered(room_id: int) -> None:
+    """Count a renumbering of the room's board (positions.py), in the caller's change."""
+    db.session.execute(_RENUMBERED, {"room": room_id})
 
 
 def _load(room_id: int) -> int:

@@ -60,8 +60,9 @@ def create_task(room_id, body):
 @bp.doc(summary="The room's tasks", operation_id="listTasks", responses=[304, 404, 414, 422])
 def list_tasks(room_id, query, headers):
     """Tasks in creation order (or, with ``sort=position``, in board order: ``position``, then
-    ``id``), filtered; follow ``next_cursor`` for the next page. Send the response's ``ETag`` back
-    as ``If-None-Match`` to get ``304`` while nothing has changed."""
+    ``id``), filtered; follow ``next_cursor`` for the next page (in board order: no task twice,
+    and each task that is not moved meanwhile once). Send the response's ``ETag`` back as
+    ``If-None-Match`` to get ``304`` while nothing has changed."""
     etag = service.list_etag(room_id=room_id, caller=_caller(), query_string=request.query_string)
     if preconditions.none_match(request.headers.getlist("If-None-Match"), etag):
         return "", 304, {"ETag": etag}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import Row, and_, bindparam, func, or_, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert as sql_insert
 from sqlalchemy import update as sql_update
@@ -19,9 +19,9 @@ from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
 from ..notifications import service as notifications
-from . import cursors, positions, revisions
+from . import cursors, positions, revisions, walks
 from .details import as_created, with_details, with_details_one
-from .models import STATUSES, Task
+from .models import STATUSES, Task, UTCDateTime
 from .schemas import TaskPage
 
 UPDATE_ATTEMPTS = 20
@@ -31,7 +31,9 @@ EDITABLE = ("title", "description", "status", "user_id", "due_at", "priority")
 # The hot statements are built once and run with parameters, as plain SQL on the table: no ORM
 # objects, and SQLAlchemy's statement cache finds them without rebuilding a cache key each time.
 _TASKS = Task.__table__
-_COLUMNS = [column for column in _TASKS.c if column.key != "search_text"]
+# What a task shows; the rest is for matching `q` and for walks through pages (walks.py).
+_UNSHOWN = ("search_text", "moved_revision", "due_changed_at", "renumbered_from")
+_COLUMNS = [column for column in _TASKS.c if column.key not in _UNSHOWN]
 _FIND = select(*_COLUMNS).where(_TASKS.c.id == bindparam("task"), _TASKS.c.room_id == bindparam("room"))
 _INSERT = sql_insert(_TASKS).returning(*_COLUMNS)
 
@@ -52,14 +54,19 @@ def _compare_and_set(**values):
 
 
 # Every editable field is written (unchanged ones as they were read, which the version check
-# guarantees are still current).
+# guarantees are still current); a new status or due time is stamped for walks (walks.py), and
+# a null stamp keeps the one the task has.
 _WRITE = _compare_and_set(
     **{name: bindparam(f"new_{name}") for name in EDITABLE},
     search_text=bindparam("new_search_text"),
     position=bindparam("new_position"),
+    moved_revision=func.coalesce(bindparam("moved_revision", type_=Integer), _TASKS.c.moved_revision),
+    due_changed_at=func.coalesce(bindparam("due_changed_at", type_=UTCDateTime), _TASKS.c.due_changed_at),
 )
-# A move: the task's column and place.
-_MOVE = _compare_and_set(status=bindparam("new_status"), position=bindparam("new_position"))
+# A move: the task's column and place, stamped with the move's revision.
+_MOVE = _compare_and_set(
+    status=bindparam("new_status"), position=bindparam("new_position"), moved_revision=bindparam("moved_revision")
+)
 # A change kept outside the task's row (its checklist): the version still goes up.
 _TOUCH = _compare_and_set()
 
@@ -166,27 +173,21 @@ def _page(room_id: int, query: dict) -> dict:
         statement = statement.where(Task.due_at >= query["due_after"])
     if "due_before" in query:
         statement = statement.where(Task.due_at < query["due_before"])
-    by_position = query["sort"] == "position"
-    if by_position:
-        statement = statement.order_by(Task.position, Task.id)
-        if query.get("cursor"):
-            position, last_id = cursors.decode_position(query["cursor"])
-            statement = statement.where(
-                or_(Task.position > position, and_(Task.position == position, Task.id > last_id))
-            )
-    else:
-        statement = statement.order_by(Task.id)
-        if query.get("cursor"):
-            statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows, cursor = paging.split(
-        db.session.execute(statement.limit(limit + 1)).all(),
-        limit,
-        (lambda last: cursors.encode_position(last.position, last.id))
-        if by_position
-        else (lambda last: cursors.encode(last.id)),
-    )
+    if query["sort"] == "position":
+        rows, cursor = walks.board_page(statement, room_id, query.get("cursor"), limit)
+    else:
+        rows, cursor = _in_creation_order(statement, query.get("cursor"), limit)
     return {"items": with_details(rows), "next_cursor": cursor}
+
+
+def _in_creation_order(statement: Select, cursor: str | None, limit: int) -> tuple[list[Row], str | None]:
+    """A page of ``statement``'s tasks in creation order (by id, which never changes), and the
+    cursor to the next."""
+    if cursor:
+        statement = statement.where(Task.id > cursors.decode(cursor))
+    rows = db.session.execute(statement.order_by(Task.id).limit(limit + 1)).all()
+    return paging.split(rows, limit, lambda last: cursors.encode(last.id))
 
 
 def summary(*, room_id: int, caller: Identity) -> dict:
@@ -209,7 +210,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
     label_ids: list[int] | None = fields.get("label_ids")
     columns = {name: value for name, value in fields.items() if name != "label_ids"}
     for _ in range(UPDATE_ATTEMPTS):
-        revisions.begin_change(room_id)
+        revision = revisions.begin_change(room_id)
         task = find(room_id, task_id)
         if if_match is not None and task.version not in if_match:
             db.session.rollback()
@@ -226,6 +227,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
         # A task that changes status goes to the end of its new column.
         moved = new["status"] != task.status
         new_position = positions.end_of_column(room_id, new["status"]) if moved else task.position
+        due_changed = new["due_at"] != task.due_at
         written = db.session.execute(
             _WRITE,
             {
@@ -235,6 +237,8 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 **{f"new_{name}": value for name, value in new.items()},
                 "new_search_text": search_text(new["title"], new["description"]),
                 "new_position": new_position,
+                "moved_revision": revision if moved else None,
+                "due_changed_at": walks.now() if due_changed else None,  # taken while the room is held
                 "now": utcnow(),
             },
         ).one_or_none()
@@ -284,7 +288,7 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
     """Put a task into column ``fields['status']`` (its own by default) right after task
     ``fields['after_id']``, or first when that is None; a move to where it is changes nothing."""
     membership.require_member(room_id, caller)
-    revisions.begin_change(room_id)  # the column's order is read and written by one writer at a time
+    revision = revisions.begin_change(room_id)  # the column's order is read and written by one writer at a time
     task = find(room_id, task_id)
     if if_match is not None and task.version not in if_match:
         db.session.rollback()
@@ -296,7 +300,9 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
         db.session.rollback()  # already there: the version stays
         return with_details_one(task)
     values = {"task": task_id, "room": room_id, "read_version": task.version, "now": utcnow()}
-    moved = db.session.execute(_MOVE, {**values, "new_status": status, "new_position": position}).one()
+    moved = db.session.execute(
+        _MOVE, {**values, "new_status": status, "new_position": position, "moved_revision": revision}
+    ).one()
     changed = activity.changes(task._mapping, {"status": status, "position": position})
     data = {"title": task.title, "changes": changed, "after_id": fields["after_id"]}
     activity.record(room_id=room_id, kind="task.moved", actor=caller, task_id=task_id, data=data)
@@ -327,25 +333,9 @@ def assigned_page(*, user_id: int, room_ids: list[int], query: dict) -> dict:
         statement = statement.where(Task.due_at >= query["due_after"])
     if "due_before" in query:
         statement = statement.where(Task.due_at < query["due_before"])
-    by_due = query["sort"] == "due"
-    if by_due:
-        statement = statement.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
-        if query.get("cursor"):
-            due_at, last_id = cursors.decode_due(query["cursor"])
-            if due_at is None:
-                statement = statement.where(Task.due_at.is_(None), Task.id > last_id)
-            else:
-                statement = statement.where(
-                    or_(Task.due_at > due_at, and_(Task.due_at == due_at, Task.id > last_id), Task.due_at.is_(None))
-                )
-    else:
-        statement = statement.order_by(Task.id)
-        if query.get("cursor"):
-            statement = statement.where(Task.id > cursors.decode(query["cursor"]))
     limit = query["limit"]
-    rows, cursor = paging.split(
-        db.session.execute(statement.limit(limit + 1)).all(),
-        limit,
-        (lambda last: cursors.encode_due(last.due_at, last.id)) if by_due else (lambda last: cursors.encode(last.id)),
-    )
+    if query["sort"] == "due":
+        rows, cursor = walks.due_page(statement, room_ids, query.get("cursor"), limit)
+    else:
+        rows, cursor = _in_creation_order(statement, query.get("cursor"), limit)
     return {"items": with_details(rows), "next_cursor": cursor}

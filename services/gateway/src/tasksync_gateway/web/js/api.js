@@ -36,6 +36,15 @@ async function readJson(response) {
 	}
 }
 
+/** How many of this tab's request ids are remembered: events they caused arrive within seconds. */
+const OWN_REQUESTS = 500;
+
+/** A fresh X-Request-ID (crypto.randomUUID needs a secure context; the fallback does not). */
+function newRequestId() {
+	if (crypto.randomUUID) return crypto.randomUUID();
+	return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 const quoted = (version) => `"${version}"`;
 const HISTORY_PAGE = 30;
 const NOTIFICATIONS_PAGE = 20;
@@ -58,14 +67,44 @@ export class Api {
 		this.getToken = () => null;
 		/** Called when a request that carried a token is answered 401. */
 		this.onUnauthorized = () => {};
+		/** The X-Request-IDs of this tab's recent requests, oldest first (a Set keeps its order). */
+		this.sent = new Set();
+	}
+
+	/** Whether this tab sent the request `requestId` names: a live event it caused is no news here. */
+	ownRequest(requestId) {
+		return typeof requestId === 'string' && this.sent.has(requestId);
+	}
+
+	/** The headers of a request: its own X-Request-ID, remembered, and the token unless `auth` is false. */
+	outgoing(headers, auth) {
+		const requestId = newRequestId();
+		this.sent.add(requestId);
+		if (this.sent.size > OWN_REQUESTS) this.sent.delete(this.sent.values().next().value);
+		const sent = { ...headers, 'X-Request-ID': requestId };
+		const token = auth ? this.getToken() : null;
+		if (token) sent.Authorization = `Bearer ${token}`;
+		return { sent, requestId, token };
+	}
+
+	/** The ApiError of a failed answer (its problem document read); a 401 to a token says so. */
+	async failure(response, token) {
+		const problem = (await readJson(response)) || {};
+		const error = new ApiError({
+			status: response.status,
+			title: problem.title,
+			detail: problem.detail,
+			errors: problem.errors,
+			retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
+		});
+		if (response.status === 401 && token) this.onUnauthorized(error);
+		return error;
 	}
 
 	/** One request; resolves to {status, etag, data}, rejects with ApiError. */
 	async request(method, path, { body, headers = {}, auth = true } = {}) {
-		const sent = { Accept: 'application/json, application/problem+json', ...headers };
+		const { sent, requestId, token } = this.outgoing({ Accept: 'application/json, application/problem+json', ...headers }, auth);
 		if (body !== undefined) sent['Content-Type'] = 'application/json';
-		const token = auth ? this.getToken() : null;
-		if (token) sent.Authorization = `Bearer ${token}`;
 		let response;
 		try {
 			response = await fetch(BASE + path, {
@@ -78,24 +117,43 @@ export class Api {
 				signal: AbortSignal.timeout(TIMEOUT_MS),
 			});
 		} catch {
+			// No answer: if it changed something after all, its event is news to this tab.
+			this.sent.delete(requestId);
 			throw new ApiError({ kind: 'offline' });
 		}
 		const etag = response.headers.get('ETag');
 		if (response.status === 304) return { status: 304, etag, data: null };
-		if (!response.ok) {
-			const problem = (await readJson(response)) || {};
-			const error = new ApiError({
-				status: response.status,
-				title: problem.title,
-				detail: problem.detail,
-				errors: problem.errors,
-				retryAfter: parseRetryAfter(response.headers.get('Retry-After')),
-			});
-			if (response.status === 401 && token) this.onUnauthorized(error);
-			throw error;
-		}
+		if (!response.ok) throw await this.failure(response, token);
 		const data = response.status === 204 ? null : await readJson(response);
 		return { status: response.status, etag, data };
+	}
+
+	/**
+	 * Opens an event stream (docs/api.md, "Live events"), resuming after `lastEventId` when given;
+	 * resolves to the Response of its 200 answer, whose body the caller reads until it ends or
+	 * `signal` aborts it. Rejects with ApiError as `request` does.
+	 */
+	async stream(path, { lastEventId = '', signal } = {}) {
+		const { sent, token } = this.outgoing({ Accept: 'text/event-stream' }, true);
+		if (lastEventId) sent['Last-Event-ID'] = lastEventId;
+		let response;
+		try {
+			response = await fetch(BASE + path, { headers: sent, cache: 'no-store', credentials: 'same-origin', signal });
+		} catch {
+			throw new ApiError({ kind: 'offline' });
+		}
+		if (!response.ok) throw await this.failure(response, token);
+		return response;
+	}
+
+	/** The room's live events: its changes, who has it open (docs/api.md, "Live events"). */
+	roomEvents(roomId, options) {
+		return this.stream(`/rooms/${roomId}/events`, options);
+	}
+
+	/** The caller's own notifications, live. */
+	myEvents(options) {
+		return this.stream('/users/me/events', options);
 	}
 
 	async data(method, path, options) {

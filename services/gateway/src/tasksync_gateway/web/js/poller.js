@@ -1,4 +1,5 @@
-// Runs a task every few seconds (start to start) while the page is visible; never two at once.
+// Runs a task every few seconds (start to start) while the page is visible; never two at once. And
+// a task run on demand, never two at once (coalesced).
 
 export class Poller {
 	constructor(task, intervalMs) {
@@ -50,4 +51,29 @@ export class Poller {
 			this.schedule();
 		}
 	}
+}
+
+/**
+ * `task` behind a function that never runs it twice at once: calls while it runs make one more
+ * run after it (however many they were), so a burst of live events costs at most two runs.
+ */
+export function coalesced(task) {
+	let running = null;
+	let again = false;
+	const run = async () => {
+		do {
+			again = false;
+			try {
+				await task();
+			} catch {
+				// The task says its own failures; the next call runs it anew.
+			}
+		} while (again);
+		running = null;
+	};
+	return () => {
+		if (running) again = true;
+		else running = run();
+		return running;
+	};
 }

@@ -1,7 +1,7 @@
 """calendar feeds
 
 Revision ID: 7e2b9c4d1a60
-Revises: b7d4e2a9c615
+Revises: e3a400c80e3f
 Create Date: 2026-12-01 20:15:00.000000
 
 A new table of calendar feeds (one per person, the SHA-256 of its secret unique), and a partial
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7e2b9c4d1a60'
-down_revision = 'b7d4e2a9c615'
+down_revision = 'e3a400c80e3f'
 branch_labels = None
 depends_on = None
 

@@ -108,6 +108,12 @@ export default {
 	'room.leave.ok': 'Leave',
 	'room.left': 'You left “{room}”.',
 	'room.gone': 'That room is not available: it was deleted, or you are not a member of it.',
+	'room.live.on': 'Live',
+	'room.live.off': 'Reconnecting',
+	'room.live.onTitle': 'Live: changes by others appear at once',
+	'room.live.offTitle': 'Reconnecting: checking every 3 s',
+	'room.presence.label': 'Also here: {names}',
+	'room.presence.more': '{count} more',
 
 	'dialog.cancel': 'Cancel',
 	'dialog.confirm.title': 'Are you sure?',

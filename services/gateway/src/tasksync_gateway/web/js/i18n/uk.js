@@ -114,6 +114,12 @@ export default {
 	'room.leave.ok': 'Покинути',
 	'room.left': 'Ви покинули кімнату «{room}».',
 	'room.gone': 'Ця кімната недоступна: її видалено, або ви не є її учасником.',
+	'room.live.on': 'Наживо',
+	'room.live.off': 'Перепідключення',
+	'room.live.onTitle': 'Наживо: зміни інших з’являються одразу',
+	'room.live.offTitle': 'Перепідключення: перевірка кожні 3 с',
+	'room.presence.label': 'Також тут: {names}',
+	'room.presence.more': 'ще {count}',
 
 	'dialog.cancel': 'Скасувати',
 	'dialog.confirm.title': 'Ви впевнені?',

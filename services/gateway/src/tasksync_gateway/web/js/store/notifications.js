@@ -1,8 +1,11 @@
 // The signed-in person's notifications: the newest page (more on asking), the unread count, marking
-// read. Read on navigation and when a view polls, at most once per POLL_MS unless asked to; no timer
-// of its own. Dispatches "change" with what "notifications". `available` is false until the server
-// answered once (a server without notifications shows no bell).
+// read. Read again on each event of the person's live stream (GET /users/me/events) while it is
+// open; while it is down, on navigation and when a view polls, at most once per POLL_MS unless asked
+// to (no timer of its own). Dispatches "change" with what "notifications". `available` is false
+// until the server answered once (a server without notifications shows no bell).
 
+import { EventStream } from '../event-stream.js';
+import { coalesced } from '../poller.js';
 import { Store } from './store.js';
 
 const POLL_MS = 15000;
@@ -12,10 +15,39 @@ export class NotificationsStore extends Store {
 		super();
 		this.api = api;
 		this.session = session;
+		/** Whether the live stream is open: then its events say when to read, not polls. */
+		this.live = false;
 		this.clear();
+		const reread = coalesced(() => this.refresh());
+		this.stream = new EventStream((lastEventId, signal) => api.myEvents({ lastEventId, signal }), {
+			onEvent: (event) => {
+				// `reset`: more was missed than the stream replays; the newest page says what is new.
+				if (event.type === 'notification' || event.type === 'reset') reread();
+			},
+			onState: (state) => {
+				this.live = state === 'open';
+				// Opened: what came before it (or while it was down) is read once.
+				if (this.live) reread();
+			},
+		});
+		/** The token the stream was opened with: another one is another session, or person. */
+		let streaming = null;
+		const follow = () => {
+			if (!session.signedIn) {
+				streaming = null;
+				this.live = false;
+				this.stream.stop();
+			} else if (session.token !== streaming) {
+				this.stream.restart({ resume: streaming !== null && session.user?.id === this.userId });
+				streaming = session.token;
+				this.userId = session.user?.id;
+			}
+		};
 		session.addEventListener('change', () => {
 			if (!session.signedIn) this.clear();
+			follow();
 		});
+		follow();
 	}
 
 	clear() {
@@ -51,9 +83,14 @@ export class NotificationsStore extends Store {
 		this.emit('notifications');
 	}
 
-	/** A view's poll: reads again when the last read is older than POLL_MS. */
+	/** A view's poll: reads again when the last read is older than POLL_MS (never while live). */
 	poll() {
-		if (Date.now() - this.readAt >= POLL_MS) this.refresh();
+		if (!this.live && Date.now() - this.readAt >= POLL_MS) this.refresh();
+	}
+
+	/** A room the person is in changed (a comment may mention them): read now, unless live. */
+	roomChanged() {
+		if (!this.live) this.refresh();
 	}
 
 	async more() {

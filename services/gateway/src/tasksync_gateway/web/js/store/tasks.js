@@ -27,6 +27,10 @@ export class TasksStore extends Store {
 		this.loaded = false;
 		/** The writes under way in this room; a write that outlives the room leaves the next alone. */
 		this.writes = new Set();
+		/** Who waits for the writes under way to end (settled). */
+		this.waiting = [];
+		/** Counts the writes begun in this room. */
+		this.writesBegun = 0;
 	}
 
 	open(roomId) {
@@ -34,17 +38,31 @@ export class TasksStore extends Store {
 		this.roomId = roomId;
 	}
 
-	/** Reloads the tasks unless unchanged (ETag); returns whether anything changed. */
+	/**
+	 * Reloads the tasks unless unchanged (ETag); returns whether anything changed. An answer is
+	 * dropped when a write began after it was asked for (it may predate the write, even one that
+	 * has ended since): `writesBegun` tells a caller that must read again.
+	 */
 	async refresh() {
 		const roomId = this.roomId;
+		const begun = this.writesBegun;
 		if (this.writes.size > 0) return false;
 		const result = await this.api.tasks(roomId, { etag: this.etag });
-		if (roomId !== this.roomId || this.writes.size > 0 || result.notModified) return false;
+		if (roomId !== this.roomId || this.writesBegun !== begun || result.notModified) return false;
 		this.items = result.items;
 		this.etag = result.etag;
 		this.loaded = true;
 		this.emit('tasks');
 		return true;
+	}
+
+	/**
+	 * The room's revision the tasks shown are at, from the list's ETag ("r<revision>-…", docs/api.md,
+	 * "Live events"), or null when unknown: an event at or below it is already on the board.
+	 */
+	revision() {
+		const match = /^"r(\d+)-/.exec(this.etag ?? '');
+		return match ? Number(match[1]) : null;
 	}
 
 	get(taskId) {
@@ -65,14 +83,22 @@ export class TasksStore extends Store {
 
 	/** Runs a write while holding back the poll, whose answer could predate the write. */
 	async writing(action) {
-		const { writes } = this;
+		const { writes, waiting } = this;
 		const write = Symbol('write');
 		writes.add(write);
+		this.writesBegun += 1;
 		try {
 			return await action();
 		} finally {
 			writes.delete(write);
+			if (writes.size === 0) for (const resolve of waiting.splice(0)) resolve();
 		}
+	}
+
+	/** Resolves once no write is under way (at once when none is): a refresh then is not held back. */
+	settled() {
+		if (this.writes.size === 0) return Promise.resolve();
+		return new Promise((resolve) => this.waiting.push(resolve));
 	}
 
 	async add(fields) {

@@ -6,10 +6,11 @@ import { confirmAction } from '../dialogs.js';
 import { $, busy, delegate, fromTemplate, reconcile } from '../dom.js';
 import { describeError } from '../errors.js';
 import { setText, showMessage, t, translate } from '../i18n.js';
-import { Poller } from '../poller.js';
+import { Poller, coalesced } from '../poller.js';
 import { activityHash, roomHash, routeHref, withQuery } from '../router.js';
 import { clearInvalid, markInvalid, validate } from '../validate.js';
 import { createBoard } from './board.js';
+import { createRoomLive } from './room-live.js';
 import { createTaskPanel } from './task-panel.js';
 
 const TASKS_MS = 3000;
@@ -32,6 +33,8 @@ export function createRoomView(ctx, route) {
 	let copiedTimer = null;
 	let left = false;
 	let loadFailed = false;
+	/** This tab is deleting or leaving the room: the stream saying it is gone is no news. */
+	let leaving = false;
 
 	/** Any failure of a room-wide action: gone rooms send the person back to the list. */
 	function fail(failure, where = roomError, doing = '') {
@@ -62,7 +65,7 @@ export function createRoomView(ctx, route) {
 			if (!openRoom.room) await openRoom.refresh();
 			if (await tasks.refresh()) {
 				// The room's revision moved: a comment (even on another's task) may have told me of something.
-				ctx.notifications.refresh();
+				ctx.notifications.roomChanged();
 				panel.roomChanged();
 				await openRoom.refreshLabels();
 			} else {
@@ -143,10 +146,12 @@ export function createRoomView(ctx, route) {
 			ok: 'room.delete.ok',
 		});
 		if (!confirmed) return;
+		leaving = true;
 		try {
 			await openRoom.delete();
 			ctx.navigate('#/rooms', { flash: { key: 'room.deleted', params: { room: room.name } } });
 		} catch (failure) {
+			leaving = false;
 			fail(failure);
 		}
 	});
@@ -159,10 +164,12 @@ export function createRoomView(ctx, route) {
 			ok: 'room.leave.ok',
 		});
 		if (!confirmed) return;
+		leaving = true;
 		try {
 			await openRoom.leave();
 			ctx.navigate('#/rooms', { flash: { key: 'room.left', params: { room: room.name } } });
 		} catch (failure) {
+			leaving = false;
 			fail(failure, roomError, 'leave');
 		}
 	});
@@ -233,6 +240,7 @@ export function createRoomView(ctx, route) {
 			renderMembers();
 		}
 		if (what === 'members') renderMembers();
+		if (['all', 'language', 'room', 'members'].includes(what)) live.render();
 		board.render(what);
 		if (what === 'members' || what === 'labels') panel.renderMembers();
 		if (what === 'language') panel.renderWords();
@@ -285,20 +293,99 @@ export function createRoomView(ctx, route) {
 	}, CLOCK_MS);
 	const membersPoller = new Poller(refreshRoom, MEMBERS_MS);
 
-	openRoom
-		.open(roomId)
-		.then(() => {
+	// Live: while the room's stream is open its events say what to read again, and nothing polls;
+	// while it is down (and before it first opens), the pollers above run as they always have.
+	const stale = { tasks: false, room: false, labels: false, panel: false };
+
+	/** What an event makes the board read again (docs/api.md, "Live events"); `reset`: everything. */
+	function applyEvent(type, data) {
+		// Closing (left, leaving, signed out: the route away comes a moment later), nothing is news.
+		if (left || leaving || openRoom.id !== roomId) return undefined;
+		if (type === 'room.deleted') return roomGone();
+		if (type === 'revoked') {
+			if (data.reason === 'not_member' || data.reason === 'room_deleted') return roomGone();
+			return refreshRoom(); // the token's end: the 401 signs out as any request's would
+		}
+		const [kind] = type.split('.');
+		if (type === 'reset') Object.assign(stale, { tasks: true, room: true, panel: true });
+		else if (kind === 'member' || kind === 'room') stale.room = true;
+		else if (kind === 'label') Object.assign(stale, { tasks: true, labels: true });
+		// A comment changes no task (only the list's ETag): its task's panel reads its comments.
+		else if (kind === 'comment') stale.panel ||= data.task_id === panel.taskId;
+		// Tasks and checklists, and kinds this client does not know yet; unless the board has it already.
+		else stale.tasks ||= !onBoard(data);
+		ctx.notifications.roomChanged();
+		return catchUp();
+	}
+
+	/** Whether the task list shown is at the event's revision or later (read after it happened). */
+	function onBoard(data) {
+		const shown = tasks.revision();
+		return shown !== null && Number.isInteger(data.revision) && data.revision <= shown;
+	}
+
+	const catchUp = coalesced(async () => {
+		const wanted = { ...stale };
+		Object.assign(stale, { tasks: false, room: false, labels: false, panel: false });
+		try {
+			if (wanted.room) await openRoom.refresh();
+			else if (wanted.labels) await openRoom.refreshLabels();
+			if (wanted.tasks) await refreshTasks();
+			if (wanted.panel) panel.roomChanged();
+			board.showSync(null);
+		} catch (failure) {
+			if (left) return;
+			if (failure.status === 404) roomGone();
+			else if (failure.status === 403) refreshRoom();
+			else board.showSync(failure);
+		}
+	});
+
+	/** The task list again (If-None-Match) once no write of this tab is under way, and again if
+	 * one began meanwhile (its answer is dropped): an event is not lost to a write of this tab. */
+	async function refreshTasks() {
+		for (;;) {
+			await tasks.settled();
+			if (left) return;
+			const begun = tasks.writesBegun;
+			await tasks.refresh();
+			if (tasks.writesBegun === begun) return;
+		}
+	}
+
+	const live = createRoomLive(ctx, $(el, 'room-live'), roomId, {
+		onEvent: applyEvent,
+		onOpen() {
+			tasksPoller.stop();
+			membersPoller.stop();
+			// What changed before the stream opened (or while it was down) is read once.
+			stale.tasks = true;
+			catchUp();
+		},
+		onDown() {
+			if (left) return;
 			tasksPoller.start();
 			membersPoller.start();
-		})
+		},
+	});
+
+	/** Once the room is in: the pollers until the stream opens, and the stream. */
+	function follow() {
+		tasksPoller.start();
+		membersPoller.start();
+		live.start();
+	}
+
+	openRoom
+		.open(roomId)
+		.then(follow)
 		.catch((failure) => {
 			if (failure.status === 404) roomGone();
 			else {
 				loadFailed = true;
 				render('all');
 				showMessage(roomError, describeError(failure));
-				tasksPoller.start();
-				membersPoller.start();
+				follow();
 			}
 		});
 
@@ -319,6 +406,7 @@ export function createRoomView(ctx, route) {
 		},
 		destroy() {
 			left = true;
+			live.stop();
 			tasksPoller.stop();
 			membersPoller.stop();
 			clearTimeout(copiedTimer);
