@@ -68,11 +68,17 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+class ProxyURL(str):
+    """A running proxy's base URL, and the folder its logs are in (access.log, error.log)."""
+
+    folder: Path
+
+
 @contextlib.contextmanager
 def running_proxy(gateway: str):
-    """nginx in the foreground in front of ``gateway`` (host:port); yields its base URL; stops it
-    after. Its folder is one of its own under /tmp that its workers' user can enter (started as
-    root, nginx hands its temp folders to that user, as in the container)."""
+    """nginx in the foreground in front of ``gateway`` (host:port); yields its base URL (a
+    ProxyURL); stops it after. Its folder is one of its own under /tmp that its workers' user can
+    enter (started as root, nginx hands its temp folders to that user, as in the container)."""
     folder = Path(tempfile.mkdtemp(prefix="tasksync-proxy-"))
     folder.chmod(0o755)
     port = free_port()
@@ -92,7 +98,9 @@ def running_proxy(gateway: str):
             if time.monotonic() > deadline:
                 raise TimeoutError("nginx did not listen")
             time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        url = ProxyURL(f"http://127.0.0.1:{port}")
+        url.folder = folder
+        yield url
     finally:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(signal.SIGTERM)  # nginx's fast shutdown; workers follow their master

@@ -40,6 +40,7 @@ def concrete(people):
     task = make_task(owner, room["id"], label_ids=[label["id"]])
     added = ok(owner.post(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/checklist", json={"text": "allow"}), 201)
     said = ok(owner.post(f"/api/v1/rooms/{room['id']}/tasks/{task['id']}/comments", json={"body": "allow"}), 201)
+    feed = ok(owner.post("/api/v1/users/me/calendar"))["url"]  # a real one: guesses would be throttled
     values = {
         "room_id": room["id"],
         "task_id": task["id"],
@@ -47,6 +48,7 @@ def concrete(people):
         "label_id": label["id"],
         "item_id": added["checklist"][0]["id"],
         "comment_id": said["id"],
+        "secret": feed.rsplit("/", 1)[1].removesuffix(".ics"),
     }
     return owner, lambda template: template.format(**values)
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from tests.conftest import Client
+from tests.conftest import Client, wait_until
 from tests.event_stream import EventStream
 from tools.databases import missing
 from tools.proxy import NGINX_DIR, WEB_DIR, adapted_config, check_config, nginx_binary, running_proxy
@@ -223,6 +223,32 @@ def test_a_gateway_answer_is_passed_on_not_replaced(event_upstream):
     with running_proxy(event_upstream) as url:
         response = _session().get(f"{url}/api/v1/rooms", timeout=10)
     assert response.status_code == 503 and response.content == b""
+
+
+def test_secret_addresses_are_cut_in_the_proxy_logs(proxy):
+    owner = Client(proxy).sign_up()
+    made = owner.post("/api/v1/users/me/calendar")
+    assert made.status_code == 200, made.text
+    path = urlsplit(made.json()["url"]).path
+    secret = path.rsplit("/", 1)[1].removesuffix(".ics")
+    assert _session().get(f"{proxy}{path}", timeout=10).status_code == 200
+    assert _session().get(f"{proxy}/api/v1/mail/unsubscribe/{secret}?x=1", timeout=10).status_code in (401, 404)
+    wait_until(lambda: f"/api/v1/calendar/{secret[:4]}…" in (proxy.folder / "access.log").read_text())
+    logged = (proxy.folder / "access.log").read_text() + (proxy.folder / "error.log").read_text()
+    assert secret not in logged and secret[4:] not in logged
+    assert f"/api/v1/mail/unsubscribe/{secret[:4]}…" in logged
+
+
+def test_a_secret_address_is_not_in_the_error_log_when_the_gateway_is_down():
+    secret = "S3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3tS3cr3t"
+    with running_proxy(f"127.0.0.1:{free_port()}") as url:
+        response = _session().get(f"{url}/api/v1/calendar/{secret}.ics", timeout=10)
+        _problem(response, 502)
+        plain = _session().get(f"{url}/api/v1/rooms", timeout=10)  # the error log is written
+        assert plain.status_code == 502
+        wait_until(lambda: "/api/v1/rooms" in (url.folder / "error.log").read_text())
+        logged = (url.folder / "access.log").read_text() + (url.folder / "error.log").read_text()
+    assert secret not in logged and secret[4:] not in logged
 
 
 def test_clients_must_keep_sending_and_reading():

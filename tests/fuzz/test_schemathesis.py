@@ -10,9 +10,10 @@ and tasks: the same generated bodies and headers then reach the code behind the 
 Destructive calls get their own objects: DELETE a room deletes a fresh room, DELETE a task (or
 a comment) a fresh task (with a fresh comment), logout and password change run as users of
 their own, so the shared token lives on.
-Join codes that could be real are replaced by the room's real code, and login names that could be
-real by fresh names, so that fuzzing never spends the failed-join or failed-login allowance of
-127.0.0.1 that the other suites on this session's stack rely on.
+Join codes that could be real are replaced by the room's real code, login names that could be
+real by fresh names, and every calendar feed's secret by the owner's real one, so that fuzzing
+never spends the failed-join, failed-login or secret-guess allowance of 127.0.0.1 that the other
+suites on this session's stack rely on.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ CHECKS = [
 
 REFUSALS = ["400", "401", "403", "404", "405", "406", "409", "413", "414", "415", "422", "428", "429", "431", "5xx"]
 ROOM = "/api/v1/rooms/{room_id}"
+FEED = "/api/v1/calendar/{secret}.ics"
+MY_FEED = "/api/v1/users/me/calendar"
 TASK = "/api/v1/rooms/{room_id}/tasks/{task_id}"
 PASSWORD = "correct horse battery"  # what Client.sign_up uses
 FUZZ_TEST = "test_every_operation_answers_as_documented"
@@ -100,6 +103,7 @@ class World:
         self.changer_name = self.changer.user["username"]
         self.changer_password = PASSWORD
         self.session = Client(base_url).session  # no proxies from the environment
+        self.feed_secret: str | None = None  # the owner's calendar feed, while on
         self.aimed = set()  # ids of the cases aimed already
         self.cases = collections.Counter()  # (operation, generation mode) -> cases sent
         self.statuses = collections.defaultdict(collections.Counter)  # operation -> status -> responses
@@ -131,6 +135,16 @@ class World:
 
     def code(self) -> str:
         return self._ok(self.owner.get(f"/api/v1/rooms/{self.room_id}"))["code"]
+
+    def feed(self) -> str:
+        """The secret of the owner's calendar feed (made when it is off)."""
+        if self.feed_secret is None:
+            self._remember_feed(self._ok(self.owner.post(MY_FEED)))
+        assert self.feed_secret is not None
+        return self.feed_secret
+
+    def _remember_feed(self, made: dict) -> None:
+        self.feed_secret = made["url"].rsplit("/", 1)[1].removesuffix(".ics")
 
     def rejoin_mate(self) -> None:
         self._ok(self.mate.post("/api/v1/rooms/join", json={"code": self.code()}))
@@ -204,6 +218,9 @@ class World:
             if len(code) == 9 and code.isascii() and code.isalnum():
                 body["code"] = self.code().lower() if aim == 2 else self.code()
 
+        if path == FEED and "secret" in params:
+            params["secret"] = self.feed()  # a guess would spend the allowance of 127.0.0.1
+
         if path == ROOM and method == "DELETE" and _is_int(params.get("room_id")):
             if aim or _same_id(params["room_id"], self.room_id):  # never the shared room, even by chance
                 params["room_id"] = self.new_room()
@@ -258,7 +275,12 @@ class World:
         )["access_token"]
 
     def after(self, case, response) -> None:
-        """Follow state the case changed: a new password means the changer logs in again."""
+        """Follow state the case changed: a new password means the changer logs in again; a new
+        feed address (or none) is the one to aim at."""
+        if case.path == MY_FEED and case.method.upper() == "POST" and response.status_code == 200:
+            self._remember_feed(response.json())
+        if case.path == MY_FEED and case.method.upper() == "DELETE" and response.status_code == 204:
+            self.feed_secret = None
         if case.path == "/api/v1/users/me/password" and response.status_code == 204:
             self.changer_password = case.body["new_password"]
             self.changer.log_in(self.changer_name, self.changer_password)

@@ -32,10 +32,30 @@ from tasksync_gateway.openapi import merge
         ("/api/v1/notifications", "tasks"),
         ("/api/v1/notifications/read", "tasks"),
         ("/api/v1/notificationsx", "rooms"),
+        ("/api/v1/users/me/calendar", "tasks"),
+        ("/api/v1/users/me/calendarx", "rooms"),
+        ("/api/v1/calendar/abc.ics", "tasks"),
+        ("/api/v1/calendarx", "rooms"),
     ],
 )
 def test_owner_of(path, owner):
     assert routing.owner_of(path) == owner
+
+
+@pytest.mark.parametrize(
+    "path, public",
+    [
+        ("/api/v1/auth/login", True),
+        ("/api/v1/calendar/Qx3vLm9TzR.ics", True),
+        ("/api/v1/calendar/a/b.ics", True),  # no feed: the tasks service's 404, not a 401
+        ("/api/v1/calendar/", False),
+        ("/api/v1/calendar", False),
+        ("/api/v1/users/me/calendar", False),
+        ("/api/v1/rooms", False),
+    ],
+)
+def test_is_public(path, public):
+    assert routing.is_public(path) is public
 
 
 @pytest.mark.parametrize("path", ["/api/v1/rooms/../../internal/v1/jwks", "/api/v1/./rooms", "/api/v1/rooms/.."])
@@ -72,6 +92,7 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
         "Comments",
         "Notifications",
         "Activity",
+        "Calendar",
         "Live events",
         "Health",
         "Extra",

@@ -89,6 +89,8 @@ class Settings:
     # scaled by (tests make both small).
     mail_poll_interval: float
     mail_retry_scale: float
+    # Failed guesses of a secret address (a calendar feed), per client address (the gateway's).
+    secret_guess_limit_per_address: str = "30 per 15 minutes"
     # Seconds an event stream stays silent before it sends a keep-alive comment (the gateway's).
     events_heartbeat: float = 15.0
 
@@ -144,5 +146,6 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         email_verify_failure_limit=env.get("TASKSYNC_EMAIL_VERIFY_FAILURE_LIMIT") or "5 per 15 minutes",
         mail_poll_interval=_number(env, "TASKSYNC_MAIL_POLL_INTERVAL", 5.0),
         mail_retry_scale=_number(env, "TASKSYNC_MAIL_RETRY_SCALE", 1.0),
+        secret_guess_limit_per_address=env.get("TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         events_heartbeat=_number(env, "TASKSYNC_EVENTS_HEARTBEAT", 15.0),
     )

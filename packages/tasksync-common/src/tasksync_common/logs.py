@@ -2,17 +2,39 @@
 
 Gunicorn uses LOGGING (see gunicorn_config); the request id is the one the gateway creates (or
 takes from X-Request-ID) and passes on, so one request can be followed through all three services.
+
+No line shows an address that is its own secret (a calendar feed, an unsubscribe link): every
+line, access lines, the services' own messages and tracebacks alike, is written with such paths
+cut to their first characters (``redact``), by the one formatter all of them go through.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import traceback
 
 from flask import g, has_request_context
 from gunicorn import glogging
 from pythonjsonlogger.json import JsonFormatter
+
+# A path segment that is a secret, after the prefix that says so; it ends where a path segment,
+# a query, a quoted string or white space would (a JSON-escaped quote begins with a backslash).
+SECRET_PATHS = re.compile(r"(/api/v1/(?:calendar|mail/unsubscribe)/)([^/?#\s\"'\\]{0,4})[^/?#\s\"'\\]*")
+
+
+def redact(text: str, ellipsis: str = "…") -> str:
+    """``text`` with every secret path cut to its first four characters and ``ellipsis``."""
+    return SECRET_PATHS.sub(lambda found: found[1] + found[2] + ellipsis, text)
+
+
+class RedactingJsonFormatter(JsonFormatter):
+    """The JSON line of a record, with secret paths cut wherever they appear in it (the ellipsis
+    escaped, as the formatter writes every character beyond ASCII)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), ellipsis="\\u2026")
 
 
 class RequestContext(logging.Filter):
@@ -61,7 +83,7 @@ LOGGING = {
     "filters": {"context": {"()": RequestContext}},
     "formatters": {
         "json": {
-            "()": JsonFormatter,
+            "()": RedactingJsonFormatter,
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(service)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }

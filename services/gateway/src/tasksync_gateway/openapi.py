@@ -156,6 +156,10 @@ TAGS = [
     {"name": "Comments", "description": "Comments on a room's tasks, with `@username` mentions."},
     {"name": "Notifications", "description": "What concerns the caller: mentions, assignments, comments."},
     {"name": "Activity", "description": "A room's history, newest first: who changed what, with old and new values."},
+    {
+        "name": "Calendar",
+        "description": "A calendar feed (iCalendar) of one's tasks with a due time, at a secret address.",
+    },
     {"name": "Live events", "description": "Server-sent event streams of a room's changes and of one's notifications."},
     {"name": "Health", "description": "Liveness and readiness probes."},
 ]

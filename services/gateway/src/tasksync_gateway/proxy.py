@@ -18,6 +18,7 @@ from .events import routes as event_routes
 from .throttling import (
     limit_failed_joins,
     limit_failed_logins,
+    limit_secret_guesses,
     limit_sign_ups,
     limit_verification_mails,
     limit_wrong_codes,
@@ -46,7 +47,7 @@ def forward(path: str) -> Response:
     streamed = event_routes.answer(path)  # event streams are held here, never forwarded
     if streamed is not None:
         return streamed
-    if path not in routing.PUBLIC_PATHS and request.method != "OPTIONS":  # OPTIONS tells only Allow
+    if not routing.is_public(path) and request.method != "OPTIONS":  # OPTIONS tells only Allow
         cached = board_edge.answer(path, authenticate())
         if cached is not None:
             return cached
@@ -92,6 +93,13 @@ def verify_email():
     return forward(request.path)
 
 
+@limit_secret_guesses
+def calendar_feed(_secret):
+    """A calendar feed is forwarded like any call, but unknown addresses are counted per client
+    address (see throttling)."""
+    return forward(request.path)
+
+
 def api(_rest):
     """Every other public API call."""
     return forward(request.path)
@@ -112,6 +120,7 @@ ANY_METHOD_RULES = (
     ("/api/v1/rooms/join", join_room),
     ("/api/v1/users/me", update_me),
     ("/api/v1/users/me/email/verify", verify_email),
+    ("/api/v1/calendar/<path:_secret>", calendar_feed),
     ("/api/v1/<path:_rest>", api),
     ("/api", unknown_api),
     ("/api/<path:_rest>", unknown_api),

@@ -1,5 +1,5 @@
-"""Throttling of sign-ups, failed logins, failed joins, verification mails and wrong verification
-codes (Flask-Limiter; Redis when REDIS_URL is set).
+"""Throttling of sign-ups, failed logins, failed joins, verification mails, wrong verification
+codes and guessed secret addresses (Flask-Limiter; Redis when REDIS_URL is set).
 
 For logins and joins only failures are counted (``deduct_when``), but once the limit is reached
 every attempt is refused until the window passes, even one with the right password or code.
@@ -23,7 +23,9 @@ from tasksync_common.request_body import read_body
 from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
-THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email"})
+THROTTLED_ENDPOINTS = frozenset(
+    {"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email", "api.calendar_feed"}
+)
 
 
 @limiter.request_filter
@@ -150,6 +152,16 @@ limit_wrong_codes = limiter.limit(
     deduct_when=lambda response: response.status_code == 422,
     on_breach=_refusal("wrong codes"),
     methods=["POST"],
+)
+
+# An address that is its own secret (a calendar feed) answers 404 when it is wrong: those are
+# counted per client address, whatever the method (a HEAD finds a feed as well as a GET), so that
+# nobody can try secrets at speed.
+limit_secret_guesses = limiter.limit(
+    lambda: _settings().secret_guess_limit_per_address,
+    key_func=lambda: f"secret-guess:{request.remote_addr}",
+    deduct_when=lambda response: response.status_code == 404,
+    on_breach=_too_many,
 )
 
 

@@ -16,6 +16,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     app = create_base_app(__name__, "TaskSync API", settings, test_config)
     database.init_app(app, db, migrate, app.config.get("DATABASE_URL") or settings.tasks_database_url)
     from .activity import models as _activity_models  # noqa: F401  (registers the tables)
+    from .calendar import models as _calendar_models  # noqa: F401
     from .checklists import models as _checklist_models  # noqa: F401
     from .comments import models as _comment_models  # noqa: F401
     from .labels import models as _label_models  # noqa: F401
@@ -28,6 +29,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     from . import internal
     from .activity import routes as activity
     from .assigned import routes as assigned
+    from .calendar import routes as calendar
     from .checklists import routes as checklists
     from .comments import routes as comments
     from .labels import routes as labels
@@ -41,6 +43,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     app.register_blueprint(activity.bp)
     app.register_blueprint(comments.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(calendar.bp)
     app.register_blueprint(internal.bp)
 
     return app

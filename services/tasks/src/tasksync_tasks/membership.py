@@ -3,9 +3,23 @@ tasksync_common.board_access (which the gateway applies too)."""
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
+
 from tasksync_common import assigned_access, board_access, peers
 from tasksync_common.auth import Identity
+from tasksync_common.cache import cache
 from tasksync_common.errors import NotFound, Unauthenticated, Unavailable
+
+from .activity.models import GONE_KINDS, MEMBERSHIP_KINDS, Activity
+from .extensions import db
+
+_ACTIVITY = Activity.__table__
+# The membership entries of some rooms, oldest first (the partial index ix_activity_membership).
+_MEMBERSHIP_ENTRIES = (
+    select(_ACTIVITY.c.room_id, _ACTIVITY.c.kind, _ACTIVITY.c.data)
+    .where(_ACTIVITY.c.room_id.in_(bindparam("rooms", expanding=True)), _ACTIVITY.c.kind.in_(MEMBERSHIP_KINDS))
+    .order_by(_ACTIVITY.c.id)
+)
 
 
 def role(room_id: int, user_id: int, caller: Identity) -> str | None:
@@ -47,3 +61,22 @@ def _ask_rooms_of(caller: Identity) -> list[int]:
     if response.status == 401:
         raise Unauthenticated()
     raise Unavailable("The rooms service could not answer; try again shortly.", retry_after=2)
+
+
+def rooms_still_in(user_id: int, room_ids: list[int]) -> list[int]:
+    """Of ``room_ids`` (rooms where ``user_id`` has tasks), those they belong to now, decided
+    without their token (a calendar feed is read with none, and this service cannot ask the rooms
+    service on its own behalf): the room ids the rooms service published at the person's last
+    membership change, while the shared cache holds them; else each room's history, delivered by
+    the rooms service a moment after each change: a room whose newest membership entry about
+    them says they left or were removed is not theirs."""
+    published = cache.get(assigned_access.rooms_key(user_id))
+    if published is not None:
+        return [room_id for room_id in room_ids if room_id in set(published)]
+    if not room_ids:
+        return []
+    latest: dict[int, str] = {}
+    for room_id, kind, data in db.session.execute(_MEMBERSHIP_ENTRIES, {"rooms": room_ids}):
+        if isinstance(data, dict) and data.get("user_id") == user_id:
+            latest[room_id] = kind
+    return [room_id for room_id in room_ids if latest.get(room_id) not in GONE_KINDS]

@@ -8,8 +8,11 @@ TASK_KINDS = ("task.created", "task.updated", "task.moved", "task.deleted", "che
 COMMENT_KINDS = ("comment.created", "comment.deleted")
 LABEL_KINDS = ("label.created", "label.updated", "label.deleted")
 # Written by the rooms service (its outbox, delivered by its relay), not by this one's routes.
-ROOM_KINDS = ("member.joined", "member.left", "member.removed", "room.renamed")
+MEMBERSHIP_KINDS = ("member.joined", "member.left", "member.removed")
+GONE_KINDS = ("member.left", "member.removed")  # the person is no longer in the room
+ROOM_KINDS = (*MEMBERSHIP_KINDS, "room.renamed")
 KINDS = TASK_KINDS + COMMENT_KINDS + LABEL_KINDS + ROOM_KINDS
+_MEMBERSHIP_WHERE = "kind IN ('member.joined', 'member.left', 'member.removed')"
 
 
 class Activity(db.Model):
@@ -18,6 +21,15 @@ class Activity(db.Model):
         # Newest first, a page at a time, however long the room's history (keyset on id).
         db.Index("ix_activity_room_id_id", "room_id", "id"),
         db.Index("ix_activity_task_id_id", "task_id", "id"),  # one task's history
+        # Who is still in a room, for what is read without a token (membership.rooms_still_in):
+        # only the membership entries, however long the room's history.
+        db.Index(
+            "ix_activity_membership",
+            "room_id",
+            "id",
+            postgresql_where=db.text(_MEMBERSHIP_WHERE),
+            sqlite_where=db.text(_MEMBERSHIP_WHERE),
+        ),
         {"sqlite_autoincrement": True},  # an id is never given twice, even after a room's deletion
     )
 
