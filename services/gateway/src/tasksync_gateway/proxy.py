@@ -15,7 +15,7 @@ from tasksync_common.request_body import read_body
 from . import board_edge, routing
 from .authentication import authenticate
 from .events import routes as event_routes
-from .throttling import limit_failed_joins, limit_failed_logins, limit_sign_ups
+from .throttling import limit_failed_joins, limit_failed_logins, limit_secret_guesses, limit_sign_ups
 
 bp = Blueprint("api", __name__)
 
@@ -40,7 +40,7 @@ def forward(path: str) -> Response:
     streamed = event_routes.answer(path)  # event streams are held here, never forwarded
     if streamed is not None:
         return streamed
-    if path not in routing.PUBLIC_PATHS and request.method != "OPTIONS":  # OPTIONS tells only Allow
+    if not routing.is_public(path) and request.method != "OPTIONS":  # OPTIONS tells only Allow
         cached = board_edge.answer(path, authenticate())
         if cached is not None:
             return cached
@@ -74,6 +74,13 @@ def join_room():
     return forward(request.path)
 
 
+@limit_secret_guesses
+def unsubscribe(_secret):
+    """An unsubscribe link is forwarded like any call, but unknown links are counted per client
+    address (see throttling)."""
+    return forward(request.path)
+
+
 def api(_rest):
     """Every other public API call."""
     return forward(request.path)
@@ -92,6 +99,7 @@ ANY_METHOD_RULES = (
     ("/api/v1/auth/register", register),
     ("/api/v1/auth/login", login),
     ("/api/v1/rooms/join", join_room),
+    ("/api/v1/mail/unsubscribe/<_secret>", unsubscribe),
     ("/api/v1/<path:_rest>", api),
     ("/api", unknown_api),
     ("/api/<path:_rest>", unknown_api),

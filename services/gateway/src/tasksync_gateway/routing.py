@@ -5,11 +5,22 @@ from __future__ import annotations
 import re
 
 # Tasks, and what the tasks service keeps with them: labels (and, under a task's path, its
-# comments), every room's history (activity), the caller's tasks across rooms, and the caller's
-# notifications.
-_TASKS = re.compile(r"^/api/v1/(?:rooms/[^/]+/(?:tasks|labels|activity)|users/me/tasks|notifications)(?:/|$)")
+# comments), every room's history (activity), the caller's tasks across rooms, the caller's
+# notifications and reminder settings, and the unsubscribe links of reminder mails.
+_TASKS = re.compile(
+    r"^/api/v1/(?:rooms/[^/]+/(?:tasks|labels|activity)|users/me/(?:tasks|reminders)|notifications|mail/unsubscribe)"
+    r"(?:/|$)"
+)
 # Reachable without a token; every other /api/v1 path needs one.
 PUBLIC_PATHS = frozenset({"/api/v1/auth/register", "/api/v1/auth/login"})
+# Also reachable without a token: addresses that are their own secret (the unsubscribe link of
+# reminder mails), one path segment after the prefix.
+PUBLIC_SECRET_PATHS = re.compile(r"^/api/v1/mail/unsubscribe/[^/]+$")
+
+
+def is_public(path: str) -> bool:
+    """Whether ``path`` is answered without a token."""
+    return path in PUBLIC_PATHS or PUBLIC_SECRET_PATHS.match(path) is not None
 
 
 def owner_of(path: str) -> str:

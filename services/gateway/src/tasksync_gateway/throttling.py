@@ -1,4 +1,5 @@
-"""Throttling of sign-ups, failed logins and failed joins (Flask-Limiter; Redis when REDIS_URL is set).
+"""Throttling of sign-ups, failed logins, failed joins and guessed secret addresses (Flask-Limiter;
+Redis when REDIS_URL is set).
 
 For logins and joins only failures are counted (``deduct_when``), but once the limit is reached
 every attempt is refused until the window passes, even one with the right password or code.
@@ -22,7 +23,7 @@ from tasksync_common.request_body import read_body
 from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
-THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room"})
+THROTTLED_ENDPOINTS = frozenset({"api.register", "api.login", "api.join_room", "api.unsubscribe"})
 
 
 @limiter.request_filter
@@ -118,6 +119,17 @@ def limit_failed_joins(view):
     ):
         view = _failed_joins(limit, key_func)(view)
     return view
+
+
+# An address that is its own secret (an unsubscribe link) answers 404 when it is wrong: those are
+# counted per client address, GET and POST alike, so that nobody can try secrets at speed.
+limit_secret_guesses = limiter.limit(
+    lambda: _settings().secret_guess_limit_per_address,
+    key_func=lambda: f"secret-guess:{request.remote_addr}",
+    deduct_when=lambda response: response.status_code == 404,
+    on_breach=_too_many,
+    methods=["GET", "POST"],
+)
 
 
 def init_app(app: Flask) -> None:
