@@ -320,13 +320,13 @@ def test_the_unsubscribe_link_turns_mail_off_without_a_token(stack, method):
 def test_unknown_links_are_404_and_guessing_is_throttled(stack):
     guesser = Client(stack.url)
     address = {"X-Forwarded-For": "198.51.100.7"}
-    answers = [
-        guesser.get(f"/api/v1/mail/unsubscribe/{secrets.token_urlsafe(32)}", headers=address) for _ in range(4)
-    ]
+    answers = [guesser.get(f"/api/v1/mail/unsubscribe/{secrets.token_urlsafe(32)}", headers=address) for _ in range(4)]
     answers.append(guesser.post("/api/v1/mail/unsubscribe/" + "x" * 300, headers=address))
     for answer in answers:
         problem(answer, 404)
         assert answer.headers["Cache-Control"] == "no-store"
     problem(guesser.get(f"/api/v1/mail/unsubscribe/{secrets.token_urlsafe(32)}", headers=address), 429)
-    other = guesser.get(f"/api/v1/mail/unsubscribe/{secrets.token_urlsafe(32)}", headers={"X-Forwarded-For": "198.51.100.8"})
+    other = guesser.get(
+        f"/api/v1/mail/unsubscribe/{secrets.token_urlsafe(32)}", headers={"X-Forwarded-For": "198.51.100.8"}
+    )
     problem(other, 404)  # another address is still answered

@@ -157,7 +157,7 @@ TAGS = [
     {"name": "Labels", "description": "A room's labels, which its tasks carry (`label_ids`)."},
     {"name": "Comments", "description": "Comments on a room's tasks, with `@username` mentions."},
     {"name": "Notifications", "description": "What concerns the caller: mentions, assignments, comments, reminders."},
-    {"name": "Reminders", "description": "When one is reminded of one's tasks, and the unsubscribe link of reminder mail."},
+    {"name": "Reminders", "description": "When one is reminded of one's tasks; the unsubscribe link of reminder mail."},
     {"name": "Activity", "description": "A room's history, newest first: who changed what, with old and new values."},
     {"name": "Live events", "description": "Server-sent event streams of a room's changes and of one's notifications."},
     {"name": "Health", "description": "Liveness and readiness probes."},

@@ -87,11 +87,11 @@ def _insert_once():
 
 def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
     """Add the entries the rooms service sent for a room (membership, the room's name), in its
-    outbox order, under the room's lock as any entry, each at the room's revision read under
-    that lock and with the request id of the rooms service's request that made it; a member who
-left or was removed has their reminders in the room disarmed with it. A repeated
-    delivery writes nothing twice (nor announces it again); a room whose history was deleted
-    with it takes none. The room's revision stays: membership is not part of the task list."""
+        outbox order, under the room's lock as any entry, each at the room's revision read under
+        that lock and with the request id of the rooms service's request that made it; a member who
+    left or was removed has their reminders in the room disarmed with it. A repeated
+        delivery writes nothing twice (nor announces it again); a room whose history was deleted
+        with it takes none. The room's revision stays: membership is not part of the task list."""
     if not revisions.lock_unchanged(room_id):
         statement = _insert_once()
         revision = revisions.held(room_id)

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 LANGUAGES = ("en", "uk")
 _TEXT = {
-    "en": ("Reminder mail is off", "You will get no more reminder mails from TaskSync. Reminders still appear in the app; you can turn mail on again in your account."),
-    "uk": ("Листи-нагадування вимкнено", "Ви більше не отримуватимете листів-нагадувань від TaskSync. Нагадування й далі з’являються в застосунку; листи можна знову ввімкнути у своєму обліковому записі."),
+    "en": (
+        "Reminder mail is off",
+        "You will get no more reminder mails from TaskSync. Reminders still appear in the app; "
+        "you can turn mail on again in your account.",
+    ),
+    "uk": (
+        "Листи-нагадування вимкнено",
+        "Ви більше не отримуватимете листів-нагадувань від TaskSync. Нагадування й далі з’являються "
+        "в застосунку; листи можна знову ввімкнути у своєму обліковому записі.",
+    ),
 }
 
 

@@ -3,6 +3,8 @@ reminder mails, /api/v1/mail/unsubscribe/{secret}, which needs no token: its add
 
 from __future__ import annotations
 
+from typing import Any
+
 from apiflask import APIBlueprint
 from flask import Response, request
 
@@ -47,9 +49,9 @@ def put_reminder_settings(body):
     return reminder_settings.of(caller.user_id)
 
 
-_PAGE_RESPONSES = {
+_PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "Reminder mail is off (a small page saying so)", "content": {"text/html": {}}},
-    404: "No such link",
+    404: {"description": "No such link"},
 }
 
 
@@ -61,7 +63,11 @@ def _unsubscribe(secret: str) -> Response:
 
 
 @bp.get("/mail/unsubscribe/<secret>")
-@bp.doc(summary="Stop reminder mail (the link in every reminder mail)", operation_id="unsubscribe", responses=_PAGE_RESPONSES)
+@bp.doc(
+    summary="Stop reminder mail (the link in every reminder mail)",
+    operation_id="unsubscribe",
+    responses=_PAGE_RESPONSES,
+)
 def unsubscribe(secret):
     """Needs no token: the address is the secret. Turns the owner's reminder mail off (`email`:
     `false`) and answers a small page in English and Ukrainian (or the language of
@@ -70,7 +76,9 @@ def unsubscribe(secret):
 
 
 @bp.post("/mail/unsubscribe/<secret>")
-@bp.doc(summary="Stop reminder mail in one click (RFC 8058)", operation_id="unsubscribeOneClick", responses=_PAGE_RESPONSES)
+@bp.doc(
+    summary="Stop reminder mail in one click (RFC 8058)", operation_id="unsubscribeOneClick", responses=_PAGE_RESPONSES
+)
 def unsubscribe_one_click(secret):
     """What a mail program sends for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`; the
     same as the `GET`."""

@@ -81,8 +81,6 @@ def unsubscribe(secret: str) -> bool:
     if user_id is None:
         db.session.rollback()
         return False
-    db.session.execute(
-        update(_SETTINGS).where(_SETTINGS.c.user_id == user_id).values(email=False, updated_at=utcnow())
-    )
+    db.session.execute(update(_SETTINGS).where(_SETTINGS.c.user_id == user_id).values(email=False, updated_at=utcnow()))
     db.session.commit()
     return True

@@ -19,7 +19,7 @@ import threading
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tasksync_common import background
@@ -57,7 +57,7 @@ _FIRE = (
 )
 
 
-def claim_statement(dialect_name: str):
+def claim_statement(dialect_name: str) -> Select:
     """DUE as the dialect claims it: on PostgreSQL locking the rows, skipping those another
     worker holds."""
     return DUE.with_for_update(skip_locked=True) if dialect_name == "postgresql" else DUE
@@ -136,7 +136,7 @@ def _fire_batch() -> tuple[int, bool]:
         return 0, False
     fired_ids = set(session.execute(_FIRE, {"ids": [row.id for row in claimed], "fired_at": utcnow()}).scalars())
     reminders = [row for row in claimed if row.id in fired_ids]
-    titles = dict(
+    titles: dict[int, str] = dict(
         session.execute(
             select(_TASKS.c.id, _TASKS.c.title).where(_TASKS.c.id.in_(sorted({r.task_id for r in reminders})))
         ).all()
@@ -148,7 +148,12 @@ def _fire_batch() -> tuple[int, bool]:
         if reminder.kind == "due_soon":
             data["offset"] = reminder.offset_minutes
         told.append(
-            {"user_id": reminder.user_id, "kind": reminder.kind, "room_id": reminder.room_id, "task_id": reminder.task_id}
+            {
+                "user_id": reminder.user_id,
+                "kind": reminder.kind,
+                "room_id": reminder.room_id,
+                "task_id": reminder.task_id,
+            }
             | {"data": data}
         )
         person = chosen[reminder.user_id]
