@@ -2,13 +2,18 @@
 reminders each task change arms and disarms, reminders that really fire (as notifications, and
 as mails for the rooms service's mailer to pull), and the unsubscribe link.
 
-The stack runs with TASKSYNC_REMINDER_MINUTE_SECONDS=1: an offset's minute lasts a second, so a
+On PostgreSQL a second replica of the tasks service runs too (its workers fire reminders from the
+same database), and one test kills the first with SIGKILL while reminders are due: each fires
+exactly once all the same. The stack runs with TASKSYNC_REMINDER_MINUTE_SECONDS=1: an offset's minute lasts a second, so a
 reminder five "minutes" before a due time fires five seconds before it. Which reminders are armed
 is not part of the API; the tests read it from the tasks service's database (``armed``)."""
 
 from __future__ import annotations
 
 import secrets
+import signal
+import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,6 +25,7 @@ from tasksync_common.signing import INTERNAL_AUDIENCE, Signer
 from tests.conftest import Client, running_stack, wait_until
 from tests.contract.helpers import join, make_room, make_task, ok, problem, sign_up
 from tools.databases import postgres_base_url
+from tools.stack import free_port
 
 SECRET = secrets.token_urlsafe(48)
 REMINDERS = "/api/v1/users/me/reminders"
@@ -35,6 +41,9 @@ def stack(request, tmp_path_factory):
         "TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS": "5 per 15 minutes",
     }
     with running_stack(tmp_path_factory, request.param, env) as started:
+        if request.param == "postgres":  # a second replica of the tasks service: four reminder workers in all
+            started.start_service("tasks", replica="2", TASKS_PORT=str(free_port()))
+            started.wait_ready()
         url = started.env.get("TASKS_DATABASE_URL") or f"sqlite:///{started.env['TASKSYNC_DATA_DIR']}/tasks.sqlite3"
         started.tasks_db = create_engine(database_url(url))
         yield started
@@ -226,8 +235,8 @@ def test_reminders_fire_once_as_notifications_and_mails(stack):
     choose(member, before_due=(5,), overdue=True, email=True)
     room = make_room(owner)
     join(member, room)
-    task = make_task(owner, room["id"], title="Ship it", user_id=member.user["id"], due_at=at(8))
-    quiet = make_task(owner, room["id"], title="Done early", user_id=member.user["id"], due_at=at(8))
+    task = make_task(owner, room["id"], title="Ship it", user_id=member.user["id"], due_at=at(7))
+    quiet = make_task(owner, room["id"], title="Done early", user_id=member.user["id"], due_at=at(7))
     ok(owner.patch(f"/api/v1/rooms/{room['id']}/tasks/{quiet['id']}", json={"status": "completed"}))
     wait_until(lambda: notifications_of(member, "overdue", task["id"]), seconds=30)
     (soon,) = notifications_of(member, "due_soon", task["id"])
@@ -264,6 +273,37 @@ def test_mail_is_asked_only_of_those_who_want_it(stack):
     task = make_task(person, room["id"], title="No mail", due_at=at(6))
     wait_until(lambda: notifications_of(person, "due_soon", task["id"]), seconds=30)
     assert not [mail for mail in pending(stack) if mail["params"]["task_id"] == task["id"]]
+
+
+def test_each_reminder_fires_once_across_replicas_and_a_kill(stack):
+    if stack.backend != "postgres":
+        pytest.skip("two replicas on one database: PostgreSQL")
+    person = sign_up(stack.url)
+    choose(person, before_due=(5,), overdue=True, email=True)
+    room = make_room(person)
+    lead, count = 12.0, 25  # offset 5 (seconds here) fires 7 seconds from now, overdue 12
+    due_at = at(lead)
+    started = time.monotonic()
+    task_ids = [make_task(person, room["id"], title=f"due {n}", due_at=due_at)["id"] for n in range(count)]
+    assert sum(len(armed(stack, task_id)) for task_id in task_ids) == 2 * count
+    time.sleep(max(0.0, lead - 5 - (time.monotonic() - started)))  # about when the first ones fire
+    stack.stop_service("tasks", sig=signal.SIGKILL)  # its workers die mid-way, whatever they held
+    stack.start_service("tasks")
+    stack.wait_ready()
+    wait_until(lambda: all(not armed(stack, task_id) for task_id in task_ids), seconds=60)  # none left to fire
+    items = ok(person.get("/api/v1/notifications?limit=200"))["items"]
+    counts = Counter((item["task_id"], item["kind"]) for item in items if item["task_id"] in task_ids)
+    assert counts == Counter({(task_id, kind): 1 for task_id in task_ids for kind in ("due_soon", "overdue")})
+    mails = [mail for mail in pending(stack) if mail["user_id"] == person.user["id"]]
+    assert len(mails) == 2 * count == len({mail["message_id"] for mail in mails})
+    assert Counter(mail["kind"] for mail in mails) == Counter({"due_soon": count, "overdue": count})
+    with stack.tasks_db.connect() as connection:  # each within a minute of its time (a few seconds, here)
+        times = connection.execute(
+            text("SELECT fire_at, fired_at FROM reminders WHERE task_id = ANY(:ids)"), {"ids": task_ids}
+        ).all()
+    late = max(fired_at.replace(tzinfo=UTC) - fire_at for fire_at, fired_at in times)
+    assert late < timedelta(seconds=30), late
+    mark_taken(stack, [mail["message_id"] for mail in mails])
 
 
 def test_pending_mail_routes_are_for_the_rooms_service_only(stack, people):
