@@ -2,11 +2,12 @@
 reminders each task change arms and disarms, reminders that really fire (as notifications, and
 as mails for the rooms service's mailer to pull), and the unsubscribe link.
 
-On PostgreSQL a second replica of the tasks service runs too (its workers fire reminders from the
-same database), and one test kills the first with SIGKILL while reminders are due: each fires
-exactly once all the same. The stack runs with TASKSYNC_REMINDER_MINUTE_SECONDS=1: an offset's minute lasts a second, so a
+The stack runs with TASKSYNC_REMINDER_MINUTE_SECONDS=1: an offset's minute lasts a second, so a
 reminder five "minutes" before a due time fires five seconds before it. Which reminders are armed
-is not part of the API; the tests read it from the tasks service's database (``armed``)."""
+is not part of the API; the tests read it from the tasks service's database (``armed``). On
+PostgreSQL a second replica of the tasks service runs too (its workers fire reminders from the
+same database), and one test kills the first with SIGKILL while reminders are due: each fires
+exactly once all the same."""
 
 from __future__ import annotations
 
