@@ -32,10 +32,29 @@ from tasksync_gateway.openapi import merge
         ("/api/v1/notifications", "tasks"),
         ("/api/v1/notifications/read", "tasks"),
         ("/api/v1/notificationsx", "rooms"),
+        ("/api/v1/users/me/reminders", "tasks"),
+        ("/api/v1/users/me/remindersx", "rooms"),
+        ("/api/v1/mail/unsubscribe/abc", "tasks"),
+        ("/api/v1/mail/unsubscribex", "rooms"),
     ],
 )
 def test_owner_of(path, owner):
     assert routing.owner_of(path) == owner
+
+
+@pytest.mark.parametrize(
+    "path, public",
+    [
+        ("/api/v1/auth/login", True),
+        ("/api/v1/mail/unsubscribe/Zm9v_bar-1", True),
+        ("/api/v1/mail/unsubscribe", False),
+        ("/api/v1/mail/unsubscribe/", False),
+        ("/api/v1/mail/unsubscribe/a/b", False),
+        ("/api/v1/users/me/reminders", False),
+    ],
+)
+def test_only_the_listed_paths_and_secret_links_need_no_token(path, public):
+    assert routing.is_public(path) is public
 
 
 @pytest.mark.parametrize("path", ["/api/v1/rooms/../../internal/v1/jwks", "/api/v1/./rooms", "/api/v1/rooms/.."])
