@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from tasksync_common.config import database_url
 from tasksync_common.signing import INTERNAL_AUDIENCE, Signer
 from tests.conftest import Client, running_stack, wait_until
+from tests.event_stream import EventStream
 from tests.contract.helpers import join, make_room, make_task, ok, problem, sign_up
 from tools.databases import postgres_base_url
 from tools.stack import free_port
@@ -236,12 +237,19 @@ def test_reminders_fire_once_as_notifications_and_mails(stack):
     choose(member, before_due=(5,), overdue=True, email=True)
     room = make_room(owner)
     join(member, room)
-    task = make_task(owner, room["id"], title="Ship it", user_id=member.user["id"], due_at=at(7))
-    quiet = make_task(owner, room["id"], title="Done early", user_id=member.user["id"], due_at=at(7))
-    ok(owner.patch(f"/api/v1/rooms/{room['id']}/tasks/{quiet['id']}", json={"status": "completed"}))
-    wait_until(lambda: notifications_of(member, "overdue", task["id"]), seconds=30)
+    with EventStream.open(f"{stack.url}/api/v1/users/me/events", member.token) as live:
+        assert live.status == 200
+        task = make_task(owner, room["id"], title="Ship it", user_id=member.user["id"], due_at=at(7))
+        quiet = make_task(owner, room["id"], title="Done early", user_id=member.user["id"], due_at=at(7))
+        ok(owner.patch(f"/api/v1/rooms/{room['id']}/tasks/{quiet['id']}", json={"status": "completed"}))
+        heard = []  # the member's live notifications: the reminders among them, as they are sent
+        while [event.data["kind"] for event in heard] != ["due_soon", "overdue"]:
+            event = live.next_named("notification", timeout=30)
+            if event.data["task_id"] == task["id"] and event.data["kind"] != "assigned":
+                heard.append(event)
     (soon,) = notifications_of(member, "due_soon", task["id"])
     (overdue,) = notifications_of(member, "overdue", task["id"])
+    assert [event.data for event in heard] == [soon, overdue]  # live, as the list shows them
     assert soon["data"] == {"title": "Ship it", "due_at": task["due_at"], "offset": 5}
     assert overdue["data"] == {"title": "Ship it", "due_at": task["due_at"]}
     assert (soon["actor_id"], soon["actor_username"], soon["room_id"]) == (None, None, room["id"])

@@ -6,6 +6,8 @@ A task that is not completed, has a due time and an assignee gets that person's 
 the due time when it is ahead and the person wants overdue notices. Any change of the due time,
 the assignee or whether the task is completed disarms what was armed (deletes the armed rows) and
 arms anew; fired rows stay, so a reminder already sent is never armed again for the same due time.
+A deleted task (or room) takes its reminders with it, fired or not: the database's own rule (a
+foreign key ON DELETE CASCADE), in the transaction of the delete.
 
 Locks, as every write here takes them: the room's (the caller's), then the task's row, then the
 reminder rows; the worker takes reminder rows, then people's notification locks, never a room's.
