@@ -1,7 +1,14 @@
 """Reminder mails waiting for the rooms service's mailer, which pulls them: it reads the oldest
 (``pending``), writes them into its own outbox (one row per Message-ID), commits, then says which
 it took (``taken``), and they are deleted here. A crash between the two repeats the pull, which
-the Message-ID makes harmless; saying ``taken`` twice is harmless too."""
+the Message-ID makes harmless; saying ``taken`` twice is harmless too.
+
+A mail is ``{"message_id", "user_id", "kind", "params"}``: ``kind`` is ``due_soon`` or ``overdue``,
+the Message-ID ``<reminder-{reminder id}-{due time, Unix seconds}@tasksync>``, and ``params``
+``{"kind", "title", "due_at" (RFC 3339), "offset" (minutes; due_soon only), "room_id", "task_id",
+"unsubscribe_secret"}``: what the mailer renders, in the person's language, with the links it
+builds from TASKSYNC_PUBLIC_URL. Whether the person has a verified address is the mailer's to
+check when it sends."""
 
 from __future__ import annotations
 
