@@ -28,6 +28,7 @@ class ReminderSettingsIn(Schema):
             "description": f"Minutes before the due time to be reminded at: at most {MAX_OFFSETS}, each "
             f"{OFFSET_RANGE[0]} to {OFFSET_RANGE[1]}, each once (`[]`: none).",
             "example": [1440, 60],
+            "uniqueItems": True,
         },
     )
     overdue = Flag(required=True, metadata={"description": "One `overdue` notice when a task passes its due time."})
