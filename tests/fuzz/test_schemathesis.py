@@ -12,7 +12,8 @@ a comment) a fresh task (with a fresh comment), logout and password change run a
 their own, so the shared token lives on.
 Join codes that could be real are replaced by the room's real code, and login names that could be
 real by fresh names, so that fuzzing never spends the failed-join or failed-login allowance of
-127.0.0.1 that the other suites on this session's stack rely on.
+127.0.0.1 that the other suites on this session's stack rely on; for the same reason every
+unsubscribe link is the owner's real one (read from the tasks database: only mails carry it).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import zlib
 import pytest
 import schemathesis
 from schemathesis import checks
+from sqlalchemy import create_engine, text
 
+from tasksync_common.config import database_url
 from tests.conftest import Client
 
 MAX_EXAMPLES = 30  # fuzzing phase, per operation and generation mode
@@ -90,6 +93,7 @@ class World:
         self.changer_name = self.changer.user["username"]
         self.changer_password = PASSWORD
         self.session = Client(base_url).session  # no proxies from the environment
+        self.unsubscribe_secret = ""  # the owner's unsubscribe link (see the world fixture)
         self.aimed = set()  # ids of the cases aimed already
         self.cases = collections.Counter()  # (operation, generation mode) -> cases sent
         self.statuses = collections.defaultdict(collections.Counter)  # operation -> status -> responses
@@ -168,6 +172,8 @@ class World:
             and len(body["username"]) <= 60
         ):
             body["username"] += f"_{uuid.uuid4().hex[:8]}"  # usually fresh, so 201 rather than 409
+        if path == "/api/v1/mail/unsubscribe/{secret}":
+            params["secret"] = self.unsubscribe_secret  # a wrong one would spend 127.0.0.1's guesses
         if path == "/api/v1/rooms/join" and body is not None and isinstance(body.get("code"), str):
             code = body["code"].strip().upper()
             if len(code) == 9 and code.isascii() and code.isalnum():
@@ -235,7 +241,23 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(stack):
-    return World(stack.url)
+    world = World(stack.url)
+    world.unsubscribe_secret = unsubscribe_secret(stack, world.owner)
+    return world
+
+
+def unsubscribe_secret(stack, person: Client) -> str:
+    """The secret of ``person``'s unsubscribe link (made when they turn reminder mail on)."""
+    body = {"before_due": [1440], "overdue": True, "email": True}
+    assert person.put("/api/v1/users/me/reminders", json=body).status_code == 200
+    url = stack.env.get("TASKS_DATABASE_URL") or f"sqlite:///{stack.env['TASKSYNC_DATA_DIR']}/tasks.sqlite3"
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT unsubscribe_secret FROM reminder_settings WHERE user_id = :user")
+            return connection.execute(query, {"user": person.user["id"]}).scalar_one()
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
