@@ -24,8 +24,8 @@ from sqlalchemy import create_engine, text
 from tasksync_common.config import database_url
 from tasksync_common.signing import INTERNAL_AUDIENCE, Signer
 from tests.conftest import Client, running_stack, wait_until
-from tests.event_stream import EventStream
 from tests.contract.helpers import join, make_room, make_task, ok, problem, sign_up
+from tests.event_stream import EventStream
 from tools.databases import postgres_base_url
 from tools.stack import free_port
 

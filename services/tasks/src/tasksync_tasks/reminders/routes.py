@@ -50,7 +50,10 @@ def put_reminder_settings(body):
 
 
 _PAGE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Reminder mail is off (a small page saying so)", "content": {"text/html": {"schema": {"type": "string"}}}},
+    200: {
+        "description": "Reminder mail is off (a small page saying so)",
+        "content": {"text/html": {"schema": {"type": "string"}}},
+    },
     404: {"description": "No such link"},
     429: {"description": "Too many unknown links from this address"},  # counted at the gateway
 }
