@@ -90,6 +90,7 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
         "Labels",
         "Comments",
         "Notifications",
+        "Reminders",
         "Activity",
         "Live events",
         "Health",
