@@ -139,6 +139,12 @@ def targets(result: dict) -> list[dict]:
         ("every acknowledged write kept (lost writes)", lost, "==", 0, ""),
         ("no errors in any scenario (socket errors, statuses not 2xx/304)", errors, "==", 0, ""),
     ]
+    due = result.get("reminders_due")
+    if due and "skipped" not in due:
+        many = f"{due['sizes'][1]:,}"
+        checks.append(
+            (f"due-reminder query at {many} armed <= 2x its time at {due['sizes'][0]:,}", due["ratio"], "<=", 2, "x")
+        )
     compare = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
     return [
         {
@@ -225,7 +231,19 @@ def table(result: dict) -> str:
             f"{lat['p50']:>7.1f} {lat['p90']:>7.1f} {lat['p99']:>7.1f} {run['failed']:>6}  "
             f"{f'pg {_ms(_database_cpu(run))}':<35} {'':<27} PostgreSQL alone, {result['load']['connections']} clients"
         )
+    lines.append(reminders_line(result.get("reminders_due")))
     return "\n".join(lines)
+
+
+def reminders_line(due: dict | None) -> str:
+    """The due-reminder query's line: its mean time at few and at many armed reminders."""
+    if not due or "skipped" in due:
+        return f"{'reminders_due':<34} not run{': ' + due['skipped'] if due else ''}"
+    small, large = (due["runs"][str(size)] for size in due["sizes"])
+    return (
+        f"{'reminders_due, claim of ' + str(due['batch']):<34} {small['mean_ms']:.2f} ms at {due['sizes'][0]:,} armed,"
+        f" {large['mean_ms']:.2f} ms at {due['sizes'][1]:,} armed: x{due['ratio']}"
+    )
 
 
 def legend(result: dict) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tools.slow_clients import SlowClients, wait_settled
 
-from . import DATA_DIR, load, logins, measure, pgbench, product, scenarios, seed, verify
+from . import DATA_DIR, load, logins, measure, pgbench, product, reminders, scenarios, seed, verify
 from . import backend as backends
 from .dataset import FULL, SMOKE, Spec
 from .reference.serve import CONFIGS, reference_server
@@ -153,6 +153,20 @@ def _pgbench(ctx: Context) -> dict:
         results[mode] = figures
         ctx.say(f"  pgbench {mode}: {figures['tps']:,.0f} tps, p99 {figures['latency_ms'].get('p99', 0):.1f} ms")
     return results
+
+
+def _reminders_due(ctx: Context) -> dict:
+    """The reminder worker's due-reminder query at few and at many armed reminders (see bench/reminders.py)."""
+    figures = reminders.run(ctx.tasks_engine, ctx.options.smoke)
+    if "skipped" in figures:
+        ctx.say(f"  reminders_due: not run, {figures['skipped']}")
+        return figures
+    small, large = (figures["runs"][str(size)] for size in figures["sizes"])
+    ctx.say(
+        f"  reminders_due: claim of {figures['batch']} at {figures['sizes'][0]:,} armed {small['mean_ms']:.2f} ms, "
+        f"at {figures['sizes'][1]:,} armed {large['mean_ms']:.2f} ms (x{figures['ratio']})"
+    )
+    return figures
 
 
 def _scenario(ctx: Context, scenario: scenarios.Scenario, etags: dict[int, str] | None) -> dict:
@@ -298,6 +312,7 @@ def run(options: Options) -> dict:
         # The board read always runs: the table and every ratio are about it.
         chosen = [s for s in scenarios.SCENARIOS if not options.only or s.key in (*options.only, "board_read")]
         results = [_scenario(ctx, scenario, etags) for scenario in chosen]
+        due_reminders = _reminders_due(ctx) if not options.only or "reminders_due" in options.only else None
         timings["scenarios_s"] = round(time.monotonic() - step, 1)
         workers = product.worker_settings(stack)
     for figures in results:
@@ -327,4 +342,5 @@ def run(options: Options) -> dict:
         "reference": reference,
         "pgbench": postgres,
         "scenarios": results,
+        "reminders_due": due_reminders,
     }

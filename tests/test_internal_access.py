@@ -60,6 +60,8 @@ def test_rooms_service_refuses_direct_calls(stack, room, case):
     [
         ("DELETE", "/internal/v1/rooms/{room}/tasks", None),
         ("POST", "/internal/v1/rooms/{room}/activity", {"entries": []}),  # the relay's deliveries
+        ("GET", "/internal/v1/mail/pending", None),  # the mailer's pull of reminder mails
+        ("POST", "/internal/v1/mail/taken", {"message_ids": []}),
     ],
 )
 def test_service_only_route_refuses_people_and_forged_service_tokens(stack, room, method, path, body):

@@ -45,6 +45,11 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
     assert result["mode"] == "smoke"
     assert result["load"]["generator"]
 
+    # The due-reminder query was timed at both sizes, each claim a whole batch, and its plan kept.
+    due = result["reminders_due"]
+    assert [due["runs"][str(size)]["claimed"] for size in due["sizes"]] == [due["batch"]] * 2, due
+    assert all(due["runs"][str(size)]["plan"] for size in due["sizes"]) and due["ratio"] > 0, due
+
     by_key = {s["key"]: s for s in result["scenarios"]}
     assert set(by_key) == {s.key for s in SCENARIOS}
     for figures in by_key.values():

@@ -11,9 +11,10 @@ Destructive calls get their own objects: DELETE a room deletes a fresh room, DEL
 a comment) a fresh task (with a fresh comment), logout and password change run as users of
 their own, so the shared token lives on.
 Join codes that could be real are replaced by the room's real code, login names that could be
-real by fresh names, and every calendar feed's secret by the owner's real one, so that fuzzing
-never spends the failed-join, failed-login or secret-guess allowance of 127.0.0.1 that the other
-suites on this session's stack rely on.
+real by fresh names, and every calendar feed's secret and unsubscribe link by the owner's real
+one (the link read from the tasks database: only mails carry it), so that fuzzing never spends
+the failed-join, failed-login or secret-guess allowance of 127.0.0.1 that the other suites on
+this session's stack rely on.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from schemathesis import checks
+from sqlalchemy import create_engine, text
 
+from tasksync_common.config import database_url
 from tests.conftest import Client
 
 MAX_EXAMPLES = 30  # fuzzing phase, per operation and generation mode
@@ -104,6 +107,7 @@ class World:
         self.changer_password = PASSWORD
         self.session = Client(base_url).session  # no proxies from the environment
         self.feed_secret: str | None = None  # the owner's calendar feed, while on
+        self.unsubscribe_secret = ""  # the owner's unsubscribe link (see the world fixture)
         self.aimed = set()  # ids of the cases aimed already
         self.cases = collections.Counter()  # (operation, generation mode) -> cases sent
         self.statuses = collections.defaultdict(collections.Counter)  # operation -> status -> responses
@@ -213,6 +217,8 @@ class World:
             code = self.fresh_code()
             if code:
                 body["code"] = code.lower()
+        if path == "/api/v1/mail/unsubscribe/{secret}":
+            params["secret"] = self.unsubscribe_secret  # a wrong one would spend 127.0.0.1's guesses
         if path == "/api/v1/rooms/join" and body is not None and isinstance(body.get("code"), str):
             code = body["code"].strip().upper()
             if len(code) == 9 and code.isascii() and code.isalnum():
@@ -288,7 +294,23 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(stack):
-    return World(stack.url, Path(stack.env["TASKSYNC_DATA_DIR"]))
+    world = World(stack.url, Path(stack.env["TASKSYNC_DATA_DIR"]))
+    world.unsubscribe_secret = unsubscribe_secret(stack, world.owner)
+    return world
+
+
+def unsubscribe_secret(stack, person: Client) -> str:
+    """The secret of ``person``'s unsubscribe link (made when they turn reminder mail on)."""
+    body = {"before_due": [1440], "overdue": True, "email": True}
+    assert person.put("/api/v1/users/me/reminders", json=body).status_code == 200
+    url = stack.env.get("TASKS_DATABASE_URL") or f"sqlite:///{stack.env['TASKSYNC_DATA_DIR']}/tasks.sqlite3"
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT unsubscribe_secret FROM reminder_settings WHERE user_id = :user")
+            return connection.execute(query, {"user": person.user["id"]}).scalar_one()
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,10 @@ from tasksync_gateway.openapi import merge
         ("/api/v1/users/me/calendarx", "rooms"),
         ("/api/v1/calendar/abc.ics", "tasks"),
         ("/api/v1/calendarx", "rooms"),
+        ("/api/v1/users/me/reminders", "tasks"),
+        ("/api/v1/users/me/remindersx", "rooms"),
+        ("/api/v1/mail/unsubscribe/abc", "tasks"),
+        ("/api/v1/mail/unsubscribex", "rooms"),
     ],
 )
 def test_owner_of(path, owner):
@@ -52,6 +56,11 @@ def test_owner_of(path, owner):
         ("/api/v1/calendar", False),
         ("/api/v1/users/me/calendar", False),
         ("/api/v1/rooms", False),
+        ("/api/v1/mail/unsubscribe/Zm9v_bar-1", True),
+        ("/api/v1/mail/unsubscribe", False),
+        ("/api/v1/mail/unsubscribe/", False),
+        ("/api/v1/mail/unsubscribe/a/b", False),
+        ("/api/v1/users/me/reminders", False),
     ],
 )
 def test_is_public(path, public):
@@ -91,6 +100,7 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
         "Labels",
         "Comments",
         "Notifications",
+        "Reminders",
         "Activity",
         "Calendar",
         "Live events",

@@ -81,6 +81,7 @@ PATH_PARAMETERS = {
     "label_id": "The label's id.",
     "item_id": "The checklist item's id.",
     "comment_id": "The comment's id.",
+    "secret": "The link's secret: its address is all it needs (no token).",
 }
 WRITE_METHODS = ("post", "put", "patch")
 WRITE_STATUSES = (400, 413, 415)  # any write's body: not JSON, too large, not application/json

@@ -154,7 +154,8 @@ TAGS = [
     {"name": "Tasks", "description": "The tasks of a room, with versions (`ETag`, `If-Match`) and cursor paging."},
     {"name": "Labels", "description": "A room's labels, which its tasks carry (`label_ids`)."},
     {"name": "Comments", "description": "Comments on a room's tasks, with `@username` mentions."},
-    {"name": "Notifications", "description": "What concerns the caller: mentions, assignments, comments."},
+    {"name": "Notifications", "description": "What concerns the caller: mentions, assignments, comments, reminders."},
+    {"name": "Reminders", "description": "When one is reminded of one's tasks; the unsubscribe link of reminder mail."},
     {"name": "Activity", "description": "A room's history, newest first: who changed what, with old and new values."},
     {
         "name": "Calendar",

@@ -94,6 +94,13 @@ def verify_email():
 
 
 @limit_secret_guesses
+def unsubscribe(_secret):
+    """An unsubscribe link is forwarded like any call, but unknown links are counted per client
+    address (see throttling)."""
+    return forward(request.path)
+
+
+@limit_secret_guesses
 def calendar_feed(_secret):
     """A calendar feed is forwarded like any call, but unknown addresses are counted per client
     address (see throttling)."""
@@ -121,6 +128,7 @@ ANY_METHOD_RULES = (
     ("/api/v1/users/me", update_me),
     ("/api/v1/users/me/email/verify", verify_email),
     ("/api/v1/calendar/<path:_secret>", calendar_feed),
+    ("/api/v1/mail/unsubscribe/<_secret>", unsubscribe),
     ("/api/v1/<path:_rest>", api),
     ("/api", unknown_api),
     ("/api/<path:_rest>", unknown_api),

@@ -6,15 +6,18 @@ import re
 
 # Tasks, and what the tasks service keeps with them: labels (and, under a task's path, its
 # comments), every room's history (activity), the caller's tasks across rooms, the caller's
-# notifications, and the caller's calendar feed (its address, and the feed itself).
+# notifications, reminder settings and the unsubscribe links of reminder mails, and the caller's
+# calendar feed (its address, and the feed itself).
 _TASKS = re.compile(
-    r"^/api/v1/(?:rooms/[^/]+/(?:tasks|labels|activity)|users/me/(?:tasks|calendar)|notifications|calendar)(?:/|$)"
+    r"^/api/v1/(?:rooms/[^/]+/(?:tasks|labels|activity)|users/me/(?:tasks|calendar|reminders)|notifications"
+    r"|calendar|mail/unsubscribe)(?:/|$)"
 )
 # Reachable without a token; every other /api/v1 path needs one.
 PUBLIC_PATHS = frozenset({"/api/v1/auth/register", "/api/v1/auth/login"})
-# Also reachable without a token: addresses that are their own secret (a calendar feed: anything
-# after the prefix, so that every wrong one is the feed's 404, not a 401).
-PUBLIC_SECRET_PATHS = re.compile(r"^/api/v1/calendar/.+$")
+# Also reachable without a token: addresses that are their own secret: a calendar feed (anything
+# after the prefix, so that every wrong one is the feed's 404, not a 401) and the unsubscribe link
+# of reminder mails (one path segment after the prefix).
+PUBLIC_SECRET_PATHS = re.compile(r"^/api/v1/(?:calendar/.+|mail/unsubscribe/[^/]+)$")
 
 
 def is_public(path: str) -> bool:

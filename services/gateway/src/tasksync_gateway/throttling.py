@@ -24,7 +24,7 @@ from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
 THROTTLED_ENDPOINTS = frozenset(
-    {"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email", "api.calendar_feed"}
+    {"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email", "api.calendar_feed", "api.unsubscribe"}
 )
 
 
@@ -154,9 +154,9 @@ limit_wrong_codes = limiter.limit(
     methods=["POST"],
 )
 
-# An address that is its own secret (a calendar feed) answers 404 when it is wrong: those are
-# counted per client address, whatever the method (a HEAD finds a feed as well as a GET), so that
-# nobody can try secrets at speed.
+# An address that is its own secret (a calendar feed, an unsubscribe link) answers 404 when it is
+# wrong: those are counted per client address, whatever the method (a HEAD finds a feed as well as
+# a GET), so that nobody can try secrets at speed.
 limit_secret_guesses = limiter.limit(
     lambda: _settings().secret_guess_limit_per_address,
     key_func=lambda: f"secret-guess:{request.remote_addr}",

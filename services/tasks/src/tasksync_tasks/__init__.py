@@ -21,6 +21,7 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     from .comments import models as _comment_models  # noqa: F401
     from .labels import models as _label_models  # noqa: F401
     from .notifications import models as _notification_models  # noqa: F401
+    from .reminders import models as _reminder_models  # noqa: F401
     from .tasks import models as _models  # noqa: F401
 
     rooms = peers.init_app(app, settings, "rooms")["rooms"]
@@ -34,6 +35,8 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     from .comments import routes as comments
     from .labels import routes as labels
     from .notifications import routes as notifications
+    from .reminders import routes as reminders
+    from .reminders import worker as reminder_worker
     from .tasks import routes as tasks
 
     app.register_blueprint(tasks.bp)
@@ -44,6 +47,8 @@ def create_app(test_config=None, settings=None, key_lookup=None):
     app.register_blueprint(comments.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(calendar.bp)
+    app.register_blueprint(reminders.bp)
     app.register_blueprint(internal.bp)
+    reminder_worker.init_app(app)
 
     return app

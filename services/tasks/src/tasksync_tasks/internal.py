@@ -8,6 +8,8 @@ from .activity import events as room_events
 from .activity import service as activity
 from .activity.schemas import DeliveredEntries
 from .notifications import events as notification_events
+from .reminders import mails
+from .reminders.schemas import PendingQuery, TakenMails
 from .replay import ReplayQuery
 from .tasks import service
 
@@ -48,3 +50,21 @@ def replay_my_events(query):
     """The gateway, with the caller's own token, reads the caller's notifications after
     ``after`` for a stream to pass on: see tasksync_tasks.replay."""
     return notification_events.replay_answer(caller=user_auth.current_user, after=query.get("after"))
+
+
+@bp.get("/mail/pending")
+@bp.auth_required(service_auth)
+@bp.input(PendingQuery, location="query", arg_name="query")
+def pending_mails(query):
+    """The rooms service's mailer reads the oldest reminder mails it has not taken yet:
+    ``{"mails": [{"message_id", "user_id", "kind", "params"}]}``."""
+    return {"mails": mails.pending(query["limit"])}
+
+
+@bp.post("/mail/taken")
+@bp.auth_required(service_auth)
+@bp.input(TakenMails, arg_name="body")
+def taken_mails(body):
+    """The mailer has these mails in its outbox (committed): 204, however often it says so."""
+    mails.taken(body["message_ids"])
+    return "", 204

@@ -25,6 +25,7 @@ from tasksync_common.timestamps import utcnow
 
 from .. import membership, paging, people
 from ..extensions import db
+from ..reminders import arming as reminders
 from ..tasks import cursors, revisions
 from ..tasks.models import Task
 from . import events
@@ -38,6 +39,7 @@ _COLUMNS = [column for column in _ACTIVITY.c if column.key not in ("outbox_id", 
 _INSERT = insert(_ACTIVITY).returning(_ACTIVITY.c.id)
 _TASK_IN_ROOM = select(Task.id).where(Task.id == bindparam("task"), Task.room_id == bindparam("room"))
 _INSTANT = Instant()
+GONE = ("member.left", "member.removed")  # a person no longer in the room: no more reminders there
 
 
 def plain(value: Any) -> Any:
@@ -85,10 +87,11 @@ def _insert_once():
 
 def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
     """Add the entries the rooms service sent for a room (membership, the room's name), in its
-    outbox order, under the room's lock as any entry, each at the room's revision read under
-    that lock and with the request id of the rooms service's request that made it. A repeated
-    delivery writes nothing twice (nor announces it again); a room whose history was deleted
-    with it takes none. The room's revision stays: membership is not part of the task list."""
+        outbox order, under the room's lock as any entry, each at the room's revision read under
+        that lock and with the request id of the rooms service's request that made it; a member who
+    left or was removed has their reminders in the room disarmed with it. A repeated
+        delivery writes nothing twice (nor announces it again); a room whose history was deleted
+        with it takes none. The room's revision stays: membership is not part of the task list."""
     if not revisions.lock_unchanged(room_id):
         statement = _insert_once()
         revision = revisions.held(room_id)
@@ -102,6 +105,8 @@ def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
             entry_id = db.session.execute(statement, values).scalar()
             if entry_id is not None:
                 notices.append(events.written({**values, "id": entry_id}, prev))
+                if entry["kind"] in GONE and isinstance(entry["data"].get("user_id"), int):
+                    reminders.member_gone(room_id, entry["data"]["user_id"])
         if notices:  # the head first, then the events
             after_commit.defer(db.session, _publish_head, room_id, notices[-1]["id"])
             events.announce(room_id, notices)

@@ -26,7 +26,8 @@ class NotificationOut(Schema):
         required=True,
         metadata={
             "description": "What reads well later: the task's `title` as it was; for comments, "
-            "`comment_id` and `excerpt` (the comment's start)."
+            "`comment_id` and `excerpt` (the comment's start); for reminders (`due_soon`, `overdue`), "
+            "`due_at`, and for `due_soon` the `offset` in minutes before it."
         },
     )
     read = Boolean(required=True)

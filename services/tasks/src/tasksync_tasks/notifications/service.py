@@ -92,6 +92,19 @@ def comment_written(*, task: Row, comment: Row, mentioned: set[int], assignee: i
     _add(rows)
 
 
+def reminded(reminders: list[dict]) -> None:
+    """Reminders fired (each a dict of ``user_id``, ``kind`` (``due_soon`` or ``overdue``),
+    ``room_id``, ``task_id``, ``data``): each assignee is told, by nobody (the reminder worker's
+    transaction, which holds no room's lock)."""
+    now = utcnow()
+    _add(
+        [
+            {**reminder, "comment_id": None, "actor_id": None, "actor_username": None, "read": False, "created_at": now}
+            for reminder in reminders
+        ]
+    )
+
+
 def get_page(*, caller: Identity, query: dict) -> dict:
     """A page of the caller's notifications about rooms they are in now, newest first, and how
     many of those are unread."""

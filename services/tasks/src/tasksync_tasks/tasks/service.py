@@ -19,6 +19,7 @@ from ..extensions import db
 from ..labels import service as labels
 from ..labels.models import TaskLabel
 from ..notifications import service as notifications
+from ..reminders import arming as reminders
 from . import cursors, positions, revisions, walks
 from .details import as_created, with_details, with_details_one
 from .models import STATUSES, Task, UTCDateTime
@@ -132,6 +133,7 @@ def create(*, room_id: int, caller: Identity, fields: dict) -> dict:
     if label_ids:
         labels.replace(task.id, label_ids)
     activity.record(room_id=room_id, kind="task.created", actor=caller, task_id=task.id, data={"title": task.title})
+    reminders.task_changed(None, task)
     notifications.assigned(task=task, caller=caller)
     db.session.commit()
     return as_created(task, label_ids)
@@ -249,6 +251,7 @@ def update(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_mat
                 changed["label_ids"] = [carried, sorted(relabel)]
             data = {"title": written.title, "changes": changed}
             activity.record(room_id=room_id, kind="task.updated", actor=caller, task_id=task_id, data=data)
+            reminders.task_changed(task, written)
             notifications.assigned(task=written, caller=caller, previous=task.user_id)
             db.session.commit()
             return with_details_one(written)
@@ -306,6 +309,7 @@ def move(*, room_id: int, task_id: int, caller: Identity, fields: dict, if_match
     changed = activity.changes(task._mapping, {"status": status, "position": position})
     data = {"title": task.title, "changes": changed, "after_id": fields["after_id"]}
     activity.record(room_id=room_id, kind="task.moved", actor=caller, task_id=task_id, data=data)
+    reminders.task_changed(task, moved)
     db.session.commit()
     return with_details_one(moved)
 
