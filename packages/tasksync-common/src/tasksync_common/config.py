@@ -89,14 +89,13 @@ class Settings:
     # scaled by (tests make both small).
     mail_poll_interval: float
     mail_retry_scale: float
-    # Failed guesses of a secret address (a calendar feed), per client address (the gateway's).
+    # Failed guesses of a secret address (a calendar feed, an unsubscribe link), per client address
+    # (the gateway's).
     secret_guess_limit_per_address: str = "30 per 15 minutes"
     # Seconds an event stream stays silent before it sends a keep-alive comment (the gateway's).
     events_heartbeat: float = 15.0
     # Seconds a reminder offset's minute lasts: 60, but a test makes it 1 so reminders fire in seconds.
     reminder_minute_seconds: float = 60.0
-    # Failed guesses of a secret address (an unsubscribe link), per client address (the gateway's).
-    secret_guess_limit_per_address: str = "30 per 15 minutes"
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -153,5 +152,4 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         secret_guess_limit_per_address=env.get("TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
         events_heartbeat=_number(env, "TASKSYNC_EVENTS_HEARTBEAT", 15.0),
         reminder_minute_seconds=_number(env, "TASKSYNC_REMINDER_MINUTE_SECONDS", 60.0),
-        secret_guess_limit_per_address=env.get("TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS") or "30 per 15 minutes",
     )

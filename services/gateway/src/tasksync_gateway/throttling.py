@@ -24,7 +24,15 @@ from .authentication import authenticate
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "", headers_enabled=False)
 THROTTLED_ENDPOINTS = frozenset(
-    {"api.register", "api.login", "api.join_room", "api.update_me", "api.verify_email", "api.calendar_feed", "api.unsubscribe"}
+    {
+        "api.register",
+        "api.login",
+        "api.join_room",
+        "api.update_me",
+        "api.verify_email",
+        "api.calendar_feed",
+        "api.unsubscribe",
+    }
 )
 
 
