@@ -41,6 +41,9 @@ def stack(request, tmp_path_factory):
         "TASKSYNC_SECRET_KEY": SECRET,  # to sign the rooms service's tokens for the internal routes
         "TASKSYNC_TRUSTED_PROXIES": "1",  # each guessing test comes from an address of its own
         "TASKSYNC_SECRET_GUESS_LIMIT_PER_ADDRESS": "5 per 15 minutes",
+        # The rooms service's mailer would pull (and take) the pending mails these tests look at:
+        # it waits 50 minutes here (tests/production/test_mail_replicas.py follows mails to the end).
+        "TASKSYNC_MAIL_POLL_INTERVAL": "3000",
     }
     with running_stack(tmp_path_factory, request.param, env) as started:
         if request.param == "postgres":  # a second replica of the tasks service: four reminder workers in all
