@@ -13,6 +13,21 @@ from tools.databases import postgres_base_url
 from tools.stack import private_stack
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked postgres_only, in a module whose stack runs on both backends, is collected
+    for PostgreSQL only: its SQLite variant is left out (deselected), not skipped."""
+    sqlite_variants = [
+        item
+        for item in items
+        if item.get_closest_marker("postgres_only") is not None
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("stack") == "sqlite"
+    ]
+    if sqlite_variants:
+        config.hook.pytest_deselected(items=sqlite_variants)
+        items[:] = [item for item in items if item not in sqlite_variants]
+
+
 def wait_until(check, seconds=30):
     """Poll ``check`` until it is true; fail the test when it is not within ``seconds``."""
     deadline = time.monotonic() + seconds

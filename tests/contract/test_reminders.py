@@ -287,9 +287,9 @@ def test_mail_is_asked_only_of_those_who_want_it(stack):
     assert not [mail for mail in pending(stack) if mail["params"]["task_id"] == task["id"]]
 
 
+@pytest.mark.postgres_only  # two replicas on one database
 def test_each_reminder_fires_once_across_replicas_and_a_kill(stack):
-    if stack.backend != "postgres":
-        pytest.skip("two replicas on one database: PostgreSQL")
+    assert stack.backend == "postgres"
     person = sign_up(stack.url)
     choose(person, before_due=(5,), overdue=True, email=True)
     room = make_room(person)

@@ -19,8 +19,8 @@ STATUSES = ("pending", "in progress", "completed")
 
 @pytest.fixture
 def on_postgres(stack):
-    if stack.backend != "postgres":
-        pytest.skip("the interleaving runs on PostgreSQL here; on SQLite in tests/properties/test_walks.py")
+    """The interleaving runs on PostgreSQL here (postgres_only); on SQLite in tests/properties/test_walks.py."""
+    assert stack.backend == "postgres"
 
 
 def _board(owner, room_id: int) -> list[dict]:
@@ -51,6 +51,7 @@ def _check(given: list[int], before: list[int], changed: set[int], created: set[
     assert [task_id for task_id in given if task_id in unchanged] == unchanged  # each once, in order
 
 
+@pytest.mark.postgres_only
 def test_a_board_walk_while_tasks_move_and_the_board_is_renumbered(on_postgres, owner):
     rng = random.Random(20261201)
     room = make_room(owner)
@@ -92,6 +93,7 @@ def test_a_board_walk_while_tasks_move_and_the_board_is_renumbered(on_postgres, 
     _check(given, before, changed, created)
 
 
+@pytest.mark.postgres_only
 def test_a_due_walk_while_due_times_change(on_postgres, stack):
     owner = sign_up(stack.url)  # whose tasks are this test's alone
     rng = random.Random(7)
