@@ -23,6 +23,7 @@ T = TypeVar("T")
 
 REVOKED = "0"
 ACTIVE = "1"
+REDIS_CONNECTIONS = 2000
 # How long a cached answer may live; the owner of the data overwrites it on every change.
 ANSWER_TTL = 300
 
@@ -36,6 +37,10 @@ def init_app(app: Flask, settings: Settings) -> None:
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": settings.redis_url,
             "CACHE_KEY_PREFIX": settings.cache_prefix,
+            # Connections one process may hold at once. redis-py's default, 100, is refused (not
+            # waited for) beyond: a gevent gateway with a thousand open streams or polling boards
+            # has that many cache reads in flight at moments, and answered 503s (make bench).
+            "CACHE_OPTIONS": {"max_connections": REDIS_CONNECTIONS},
         }
     else:
         config = {
