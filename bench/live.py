@@ -128,11 +128,17 @@ def _spread(spec, tokens: dict[int, str], rooms: list[int], count: int) -> list[
 
 
 def _opened(streams: list[Stream], open_s: float) -> dict:
-    """What the row says of the opening."""
-    failures = Counter(s.error or "closed" for s in streams if not s.live)
-    return {"streams": len(streams), "opened": sum(s.live for s in streams), "open_s": round(open_s, 2)} | (
-        {"open_failures": dict(failures)} if failures else {}
-    )
+    """What the row says of the opening; asked before the streams are closed."""
+    failures = Counter(f"not opened ({s.error or 'no answer'})" for s in streams if not s.opened_at)
+    failures.update(f"ended early ({s.error or 'by the server'})" for s in streams if s.opened_at and s.closed)
+    figures = {
+        "streams": len(streams),
+        "opened": sum(bool(s.opened_at) for s in streams),
+        "open_at_end": sum(s.live for s in streams),
+        "open_s": round(open_s, 2),
+        "keep_alive_comments": sum(s.comments for s in streams),
+    }
+    return figures | ({"open_failures": dict(failures)} if failures else {})
 
 
 def _create(room: int, token: str, serial: int) -> PlannedWrite:
@@ -198,8 +204,8 @@ def _propagation(ctx, client: StreamClient, size: Sizes) -> dict:
     ctx.say(f"  live propagation: {sum(s.live for s in streams)} streams open in {open_s:.1f} s, {count} writes")
     writes = client.writes(planned, WRITE_SPACING_S)
     wait_for(lambda: _all_delivered(writes, streams), DELIVERY_WAIT_S)
-    client.close(streams)
     figures = _opened(streams, open_s) | {"rooms": len(rooms), "min_deliveries": size.min_deliveries}
+    client.close(streams)
     figures |= _delivery_figures(writes, streams)
     _say(ctx, "propagation", figures)
     return figures
@@ -240,8 +246,6 @@ def _idle(ctx, client: StreamClient, size: Sizes, capacity: bool, polling: bool)
         beside = ctx.load(url, "board_read", board_data, seconds)
         scenarios.drain(url, spec, tokens)
     opened = _opened(streams, open_s)
-    opened["open_at_end"] = sum(s.live for s in streams)
-    opened["keep_alive_comments"] = sum(s.comments for s in streams)
     client.close(streams)
     live = max(opened["opened"], 1)
     streams_cpu = _server_cpu(quiet)
@@ -376,8 +380,9 @@ def _fanout(ctx, client: StreamClient, size: Sizes) -> dict:
             delays, _expected, _failed = _deliveries([write], streams)
             last.append(round(1000 * max(delays), 1) if delays else None)
             time.sleep(0.3)  # the next write finds the streams idle again
+        figures = _opened(streams, open_s) | {"members": len(members)}
         client.close(streams)
-    figures = _opened(streams, open_s) | {"members": len(members)} | _delivery_figures(writes, streams)
+    figures |= _delivery_figures(writes, streams)
     figures["last_ms"] = last  # per write: when its last stream had it
     _say(ctx, "fan-out", figures)
     return figures
@@ -400,8 +405,8 @@ def _embedded(ctx, size: Sizes) -> dict:
             for n in range(size.embedded_writes):
                 writes.append(client.write(_create(room, tokens[0], n)))
                 wait_for(lambda: _all_delivered(writes, streams), DELIVERY_WAIT_S)
+            figures = _opened(streams, open_s) | {"users": len(tokens), "stack_start_s": round(start_s, 1)}
             client.close(streams)
-    figures = _opened(streams, open_s) | {"users": len(tokens), "stack_start_s": round(start_s, 1)}
     figures |= _delivery_figures(writes, streams)
     _say(ctx, "embedded", figures)
     return figures
@@ -443,7 +448,7 @@ def _sign_up(base_url: str, count: int) -> list[str]:
 
 def _say(ctx, name: str, figures: dict) -> None:
     latency = figures.get("latency_ms") or {}
-    parts = [f"{figures.get('opened', 0)}/{figures.get('streams', 0)} streams"]
+    parts = [f"{figures.get('opened', 0)}/{figures.get('streams', 0)} streams opened"]
     if "deliveries" in figures:
         parts.append(f"{figures['deliveries']}/{figures['expected']} deliveries")
     if latency:

@@ -184,7 +184,7 @@ def live_checks(result: dict) -> list[tuple[str, tuple]]:
     for key, what in (("live_fanout", "one room's"), ("live_embedded", "the embedded setup's (SQLite, no Redis)")):
         if row := by.get(key):
             name = f"{what} {row['streams']:,} streams open, every write reaching each (streams not open + missed)"
-            checks.append((key, (name, row["streams"] - row["opened"] + row["missed"], "==", 0, "")))
+            checks.append((key, (name, row["streams"] - row["open_at_end"] + row["missed"], "==", 0, "")))
     return checks
 
 
@@ -282,7 +282,7 @@ def _live_notes(row: dict) -> str:
         notes.append(
             f"{row['polls_per_second']:,.0f} polls/s ({100 * row['not_modified_share']:.0f}% 304): "
             f"{row['polling_cpu_s']:.2f} s server CPU over {row['window_s']} s, the streams "
-            f"{row['streams_cpu_s']:.2f} s: polling costs {row['ratio']}x"
+            f"{row['streams_cpu_s']:.2f} s: polling costs " + ("-" if row["ratio"] is None else f"{row['ratio']:,.1f}x")
         )
     if key == "live_fanout":
         last = ", ".join("-" if ms is None else f"{ms:,.0f}" for ms in row["last_ms"])
