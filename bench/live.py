@@ -38,7 +38,10 @@ from .streams import PlannedWrite, Stream, StreamClient, Target, Write, raise_op
 
 WRITE_SPACING_S = (0.1, 0.2)  # between two writes of the propagation: a pace, not a burst
 DELIVERY_WAIT_S = 10  # after its write, an event that has not come by then is missed
-POLL_RAMP_S = 3  # the polls' first interval, as they spread over it: not measured
+POLL_INTERVAL_S = 3  # the web client's, start to start (bench/wrk/poll_boards.lua)
+POLL_RAMP_S = POLL_INTERVAL_S  # the polls' first interval, as they spread over it: not measured
+CLOSE_BATCH = 100  # streams closed at once, every CLOSE_PAUSE_S: tabs close one by one, not all together
+CLOSE_PAUSE_S = 0.1
 EMBEDDED_PASSWORD = "live bench password 1"
 
 
@@ -141,6 +144,13 @@ def _opened(streams: list[Stream], open_s: float) -> dict:
     return figures | ({"open_failures": dict(failures)} if failures else {})
 
 
+def _close_gradually(client: StreamClient, streams: list[Stream]) -> None:
+    """Close ``streams`` a batch at a time, as tabs close."""
+    for start in range(0, len(streams), CLOSE_BATCH):
+        client.close(streams[start : start + CLOSE_BATCH])
+        time.sleep(CLOSE_PAUSE_S)
+
+
 def _create(room: int, token: str, serial: int) -> PlannedWrite:
     """A task created in ``room``: the write whose event the streams wait for."""
     return PlannedWrite(room, "POST", f"/api/v1/rooms/{room}/tasks", token, {"title": f"Live bench task {serial}"})
@@ -205,7 +215,7 @@ def _propagation(ctx, client: StreamClient, size: Sizes) -> dict:
     writes = client.writes(planned, WRITE_SPACING_S)
     wait_for(lambda: _all_delivered(writes, streams), DELIVERY_WAIT_S)
     figures = _opened(streams, open_s) | {"rooms": len(rooms), "min_deliveries": size.min_deliveries}
-    client.close(streams)
+    _close_gradually(client, streams)
     figures |= _delivery_figures(writes, streams)
     _say(ctx, "propagation", figures)
     return figures
@@ -222,12 +232,19 @@ def _idle(ctx, client: StreamClient, size: Sizes, capacity: bool, polling: bool)
     board_data = scenarios.load_data(board_read, spec, tokens)
     rows: dict[str, dict] = {}
 
-    alone = None
+    def read_alone() -> load.LoadResult:
+        result = ctx.load(url, "board_read", board_data, seconds)
+        scenarios.drain(url, spec, tokens)
+        return result
+
+    # The board read alone just before the streams open and again once they are closed: their
+    # mean is what the read beside them compares with, so a machine whose speed drifts (other
+    # work on it) moves both sides alike.
+    alone: list[load.LoadResult] = []
     if capacity:
         if ctx.options.warmup:
             ctx.load(url, "board_read", board_data, ctx.options.warmup)
-        alone = ctx.load(url, "board_read", board_data, seconds)
-        scenarios.drain(url, spec, tokens)
+        alone.append(read_alone())
     rss_without = measure.rss_bytes(gateway)
     baseline_s = max(1.0, quiet_s / 3)
     with measure.Sampler([gateway]) as sampler:
@@ -241,17 +258,17 @@ def _idle(ctx, client: StreamClient, size: Sizes, capacity: bool, polling: bool)
         time.sleep(quiet_s)
     quiet = sampler.usage()
     rss_with = measure.rss_bytes(gateway)
-    beside = None
-    if capacity:
-        beside = ctx.load(url, "board_read", board_data, seconds)
-        scenarios.drain(url, spec, tokens)
+    beside = read_alone() if capacity else None
     opened = _opened(streams, open_s)
-    client.close(streams)
+    _close_gradually(client, streams)
+    if capacity:
+        alone.append(read_alone())
     live = max(opened["opened"], 1)
     streams_cpu = _server_cpu(quiet)
 
     if capacity:
-        assert alone is not None and beside is not None
+        assert beside is not None
+        alone_rps = sum(r.rps for r in alone) / len(alone)
         worker_cpu = quiet[gateway.label]["cpu_seconds"]
         net = max(0.0, worker_cpu - cpu_without * quiet_s)
         rows["live_capacity"] = opened | {
@@ -263,9 +280,11 @@ def _idle(ctx, client: StreamClient, size: Sizes, capacity: bool, polling: bool)
             "gateway_rss_mib_without": round(rss_without / 2**20, 1),
             "gateway_rss_mib_with": round(rss_with / 2**20, 1),
             "rss_kib_per_stream": round((rss_with - rss_without) / live / 1024, 1),
-            "board_read_alone": _read_figures(alone),
+            "board_read_alone_before": _read_figures(alone[0]),
             "board_read_beside": _read_figures(beside),
-            "beside_ratio": round(beside.rps / alone.rps, 3) if alone.rps else 0.0,
+            "board_read_alone_after": _read_figures(alone[1]),
+            "board_read_alone_rps": round(alone_rps, 1),
+            "beside_ratio": round(beside.rps / alone_rps, 3) if alone_rps else 0.0,
             "server_cpu_s": streams_cpu,
         }
         _say(ctx, "capacity", rows["live_capacity"])
@@ -278,6 +297,8 @@ def _idle(ctx, client: StreamClient, size: Sizes, capacity: bool, polling: bool)
         }
         row = rows["polling_vs_streams"]
         row["ratio"] = round(row["polling_cpu_s"] / streams_cpu, 2) if streams_cpu else None
+        at_pace = row["polling_cpu_s_at_asked_pace"]
+        row["ratio_at_asked_pace"] = round(at_pace / streams_cpu, 2) if streams_cpu else None
         _say(ctx, "polling vs streams", row)
     return rows
 
@@ -310,14 +331,23 @@ def _polling(ctx, size: Sizes, window_s: float) -> dict:
     result = outcome["result"]
     usage = sampler.usage()
     answered = max(sum(result.statuses.values()), 1)
+    cpu = _server_cpu(usage)
     return {
         "boards": size.idle_streams,
         "window_s": window_s,
+        # Over wrk's whole run, the ramp included; the web client's pace is boards / 3 s.
         "polls_per_second": round(result.rps, 1),
+        "polls_per_second_asked": round(size.idle_streams / POLL_INTERVAL_S, 1),
+        "poll_latency_ms": {k: round(v, 2) for k, v in result.latency_ms.items()},
         "poll_statuses": {str(k): v for k, v in sorted(result.statuses.items())},
+        "poll_socket_errors": result.socket_errors,
         "not_modified_share": round(result.statuses.get(304, 0) / answered, 3),
         "poll_errors": result.errors,
-        "polling_cpu_s": _server_cpu(usage),
+        "polling_cpu_s": cpu,
+        # Server CPU per poll, and what the window's polls would have cost at the asked pace
+        # (a loaded machine answers slower, so its boards poll less often than every 3 s).
+        "cpu_ms_per_poll": round(1000 * cpu / max(result.rps * window_s, 1), 3),
+        "polling_cpu_s_at_asked_pace": round(cpu * size.idle_streams / POLL_INTERVAL_S / max(result.rps, 0.1), 3),
         "polling_processes": _server_groups(usage),
     }
 
@@ -381,7 +411,7 @@ def _fanout(ctx, client: StreamClient, size: Sizes) -> dict:
             last.append(round(1000 * max(delays), 1) if delays else None)
             time.sleep(0.3)  # the next write finds the streams idle again
         figures = _opened(streams, open_s) | {"members": len(members)}
-        client.close(streams)
+        _close_gradually(client, streams)
     figures |= _delivery_figures(writes, streams)
     figures["last_ms"] = last  # per write: when its last stream had it
     _say(ctx, "fan-out", figures)

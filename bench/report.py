@@ -271,12 +271,12 @@ def _live_notes(row: dict) -> str:
         writes = row["write_latency_ms"] or {}
         notes.append(f"{row['writes']:,} writes over {row['rooms']} rooms, answered p50 {writes.get('p50', 0):.0f} ms")
     if key == "live_capacity":
-        alone, beside = row["board_read_alone"]["rps"], row["board_read_beside"]["rps"]
+        alone, beside = row["board_read_alone_rps"], row["board_read_beside"]["rps"]
         notes.append(
             f"{row['cpu_ms_per_stream_minute']:.3f} ms gateway CPU per stream-minute "
             f"({row['cpu_ms_per_stream_minute_gross']:.3f} before the workers' own idle CPU), "
             f"{row['rss_kib_per_stream']:.1f} KiB RSS per stream; board read beside {beside:,.0f} req/s, "
-            f"alone {alone:,.0f}: {row['beside_ratio']:.2f}x"
+            f"alone {alone:,.0f} (mean of before and after): {row['beside_ratio']:.2f}x"
         )
     if key == "polling_vs_streams":
         notes.append(
@@ -298,6 +298,10 @@ def _live_notes(row: dict) -> str:
     if failures:
         notes.append("errors: " + ", ".join(f"{k}: {v}" for k, v in failures.items()))
     return "; ".join(notes)
+
+
+def _times(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:,.1f}x"
 
 
 def live_table(result: dict) -> list[str]:

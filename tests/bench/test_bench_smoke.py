@@ -85,7 +85,8 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
     assert rows["live_propagation"]["deliveries"] >= rows["live_propagation"]["min_deliveries"]
     assert len(rows["live_fanout"]["last_ms"]) == rows["live_fanout"]["writes"]
     capacity = rows["live_capacity"]
-    assert capacity["board_read_alone"]["rps"] > 0 and capacity["board_read_beside"]["rps"] > 0
+    for read in ("board_read_alone_before", "board_read_beside", "board_read_alone_after"):
+        assert capacity[read]["rps"] > 0 and capacity[read]["errors"] == 0, (read, capacity[read])
     assert capacity["gateway_rss_mib_with"] > 0 and "cpu_ms_per_stream_minute" in capacity
     polling = rows["polling_vs_streams"]
     assert polling["polls_per_second"] > 0 and polling["poll_errors"] == 0, polling
