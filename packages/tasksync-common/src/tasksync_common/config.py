@@ -27,6 +27,20 @@ def database_url(url: str) -> str:
     return url
 
 
+def _number(environ: Mapping[str, str], name: str, default: float) -> float:
+    """Read a positive number of seconds, naming the variable when it is not one."""
+    raw = environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number, got {raw!r}") from None
+    if not 0 < value < 3600:
+        raise SystemExit(f"{name} must be between 0 and 3600 seconds, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a TaskSync process reads from its environment."""
@@ -54,6 +68,8 @@ class Settings:
     cors_origins: tuple[str, ...]
     trusted_proxies: int
     production: bool
+    # Seconds an event stream stays silent before it sends a keep-alive comment (the gateway's).
+    events_heartbeat: float = 15.0
 
 
 def load(environ: Mapping[str, str] | None = None) -> Settings:
@@ -91,4 +107,5 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         cors_origins=tuple(o.strip() for o in (env.get("TASKSYNC_CORS_ORIGINS") or "").split(",") if o.strip()),
         trusted_proxies=_int(env, "TASKSYNC_TRUSTED_PROXIES", 0),
         production=(env.get("TASKSYNC_ENV") or "").lower() == "production",
+        events_heartbeat=_number(env, "TASKSYNC_EVENTS_HEARTBEAT", 15.0),
     )

@@ -20,7 +20,8 @@ reason publishing never fails the request that caused it (the commit has happene
 
 Production (``REDIS_URL`` set): Redis PUBLISH on ``channel(topic)``; receivers PSUBSCRIBE to
 ``pattern()``. Embedded (no Redis): each gateway worker listens on a Unix datagram socket of its
-own in ``socket_dir()``, a folder only this user can enter; a notice is sent to each socket there.
+own in ``socket_dir()``, a folder only this user can enter; a notice is sent to each socket there,
+with its topic (``datagram``, read back by ``from_datagram``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ import socket
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from flask import current_app, has_app_context
 
 from . import activity_access
 from .cache import cache
@@ -95,9 +98,23 @@ def encode(notice: dict[str, Any]) -> bytes:
     return json.dumps(notice, separators=(",", ":")).encode()
 
 
+def datagram(topic: str, notice: dict[str, Any]) -> bytes:
+    """The embedded transport's message: a datagram has no channel, so it names its topic."""
+    return encode({"topic": topic, "notice": notice})
+
+
+def from_datagram(raw: bytes) -> tuple[str, Any]:
+    """The topic and notice of a ``datagram``; ValueError when it is not one."""
+    message = json.loads(raw)
+    if not isinstance(message, dict) or not isinstance(message.get("topic"), str):
+        raise ValueError("not a live notice datagram")
+    return message["topic"], message.get("notice")
+
+
 def publish(topic: str, notice: dict[str, Any]) -> None:
     """Send ``notice`` about ``topic`` to every gateway process now listening (after a commit)."""
-    settings = _settings
+    # The app at hand's settings first: a test process builds several apps, each with its own.
+    settings = current_app.config.get("SETTINGS", _settings) if has_app_context() else _settings
     if settings is None:
         return  # an app built for migrations or a test that does not listen
     message = encode(notice)
@@ -106,7 +123,7 @@ def publish(topic: str, notice: dict[str, Any]) -> None:
             backend: Any = cache.cache  # typed as SimpleCache; here it is cachelib's RedisCache
             backend._write_client.publish(channel(topic, settings), message)
         else:
-            _send_datagrams(socket_dir(settings), message)
+            _send_datagrams(socket_dir(settings), datagram(topic, notice))
     except Exception as error:  # the commit stands; receivers heal a lost notice
         log.warning("live notice about %s not sent: %s", topic, error.__class__.__name__)
 

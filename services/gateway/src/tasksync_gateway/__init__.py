@@ -14,7 +14,7 @@ from tasksync_common.peers import RemoteKeys, remote_token_state
 from tasksync_common.service_app import create_base_app
 from tasksync_common.signing import Verifier
 
-from . import health, openapi, proxy, throttling, web
+from . import events, health, openapi, proxy, throttling, web
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, settings: config.Settings | None = None) -> APIFlask:
@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, settings: config.Se
     auth.init_app(app, auth.Authenticator(Verifier(RemoteKeys(rooms)), remote_token_state(rooms)))
     throttling.init_app(app)
     web.init_app(app)
+    events.init_app(app, settings)
     for blueprint in (health.bp, openapi.bp, web.bp, proxy.bp):
         app.register_blueprint(blueprint)
     app.after_request(web.add_security_headers)
@@ -36,7 +37,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, settings: config.Se
         CORS(
             app,
             resources={r"/api/*": {"origins": list(settings.cors_origins)}},
-            allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "X-Request-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Last-Event-ID",
+                "X-Request-ID",
+            ],
             expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID"],
             max_age=600,
         )

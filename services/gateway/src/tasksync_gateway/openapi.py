@@ -74,6 +74,82 @@ GATEWAY_PATHS = {
     },
 }
 
+_EVENT_STREAM = "text/event-stream"
+_LAST_EVENT_ID = {
+    "in": "header",
+    "name": "Last-Event-ID",
+    "required": False,
+    "description": "The `id` of the last event received, when reconnecting: the stream first replays every "
+    "event after it, in order, then goes on live. An id that cannot be replayed (too old, or not an id) makes "
+    "the first event `reset`.",
+    "schema": {"type": "string", "maxLength": 64},
+}
+_STREAM_BODY = {
+    "type": "string",
+    "description": "Server-sent events (`id:`, `event:`, one line of JSON in `data:`); a comment line "
+    "`: keep-alive` at least every 15 seconds while there is nothing else. See the guide, Live events.",
+}
+_PROBLEM_RESPONSES = {
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "404": {"$ref": "#/components/responses/NotFound"},
+    "429": {
+        "description": "Too many event streams of this user are open at once; `Retry-After` says when to try again.",
+        "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    },
+    "503": {"$ref": "#/components/responses/ServiceUnavailable"},
+    "504": {"$ref": "#/components/responses/GatewayTimeout"},
+}
+
+
+def _stream_operation(operation_id: str, summary: str, description: str, events: str) -> dict:
+    return {
+        "tags": ["Live events"],
+        "operationId": operation_id,
+        "summary": summary,
+        "description": description,
+        "security": [{"BearerAuth": []}],
+        "parameters": [_LAST_EVENT_ID],
+        "responses": {
+            "200": {
+                "description": f"The stream: {events}. Held open until the client leaves or the stream is revoked.",
+                "content": {_EVENT_STREAM: {"schema": _STREAM_BODY}},
+            },
+            **_PROBLEM_RESPONSES,
+        },
+    }
+
+
+GATEWAY_PATHS["/api/v1/rooms/{room_id}/events"] = {
+    "parameters": [
+        {
+            "in": "path",
+            "name": "room_id",
+            "required": True,
+            "schema": {"type": "integer"},
+            "description": "The room's id.",
+        }
+    ],
+    "get": _stream_operation(
+        "streamRoomEvents",
+        "Follow a room live",
+        "Each change to the room, as an event named for its history entry's `kind`, after it is committed; "
+        "`presence` events say who has the room open. Ends with `revoked` when the caller may no longer read "
+        "the room (`room.deleted` first when the room is gone). `404` before the stream for a non-member.",
+        "`presence`, then each history entry as it is written (`data`: `room_id`, `revision`, `actor_id`, "
+        "`task_id`, `request_id`), `reset`, `room.deleted`, `revoked`",
+    ),
+}
+GATEWAY_PATHS["/api/v1/users/me/events"] = {
+    "get": _stream_operation(
+        "streamMyEvents",
+        "Follow one's notifications live",
+        "Each new notification of the caller, as a `notification` event whose `data` is the notification "
+        "as the notifications list shows it. Replay, `reset` and `revoked` as for a room's stream.",
+        "`notification` events, `reset`, `revoked`",
+    )
+}
+
 TAGS = [
     {"name": "Users", "description": "Sign-up, sign-in with bearer tokens, and the signed-in user."},
     {"name": "Rooms", "description": "Rooms (teams), their join codes and their members."},
@@ -82,6 +158,7 @@ TAGS = [
     {"name": "Comments", "description": "Comments on a room's tasks, with `@username` mentions."},
     {"name": "Notifications", "description": "What concerns the caller: mentions, assignments, comments."},
     {"name": "Activity", "description": "A room's history, newest first: who changed what, with old and new values."},
+    {"name": "Live events", "description": "Server-sent event streams of a room's changes and of one's notifications."},
     {"name": "Health", "description": "Liveness and readiness probes."},
 ]
 

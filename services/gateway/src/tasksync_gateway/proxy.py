@@ -14,6 +14,7 @@ from tasksync_common.request_body import read_body
 
 from . import board_edge, routing
 from .authentication import authenticate
+from .events import routes as event_routes
 from .throttling import limit_failed_joins, limit_failed_logins, limit_sign_ups
 
 bp = Blueprint("api", __name__)
@@ -36,6 +37,9 @@ def forward(path: str) -> Response:
     """Send this request on to the owning service and relay its answer."""
     if not routing.is_safe(path):
         raise Problem(404)
+    streamed = event_routes.answer(path)  # event streams are held here, never forwarded
+    if streamed is not None:
+        return streamed
     if path not in routing.PUBLIC_PATHS and request.method != "OPTIONS":  # OPTIONS tells only Allow
         cached = board_edge.answer(path, authenticate())
         if cached is not None:

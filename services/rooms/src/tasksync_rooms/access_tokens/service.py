@@ -12,6 +12,7 @@ from tasksync_common.cache import REVOKED, cache, token_key
 from tasksync_common.signing import API_AUDIENCE, INTERNAL_AUDIENCE, Claims
 from tasksync_common.timestamps import utcnow
 
+from .. import live_notices
 from ..extensions import db
 from .models import AccessToken
 from .signer import signer
@@ -53,11 +54,16 @@ def is_active(_token: str, claims: Claims) -> bool:
 
 
 def _revoke(records: Iterable[AccessToken]) -> None:
+    """The one place tokens are revoked: each one's state is published once the revocation
+    commits, and then its owner's open event streams check their tokens again."""
     now = utcnow()
+    owners = set()
     for record in records:
         record.revoked_at = now
         ttl = int((record.expires_at - now).total_seconds())
         after_commit.defer(db.session, _publish_revoked, record.id, max(1, min(ttl, 3600)))
+        owners.add(record.user_id)
+    live_notices.recheck(owners)
     db.session.commit()
 
 

@@ -18,3 +18,6 @@ class OutboxEntry(db.Model):
     actor_username = db.Column(db.String(80), nullable=False)
     data = db.Column(db.JSON, nullable=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The X-Request-ID of the request that made the change (the tasks service's live event of the
+    # entry carries it, so a client knows its own change); null in rows written before it was kept.
+    request_id = db.Column(db.String(128), nullable=True)

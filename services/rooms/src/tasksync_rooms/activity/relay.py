@@ -124,6 +124,7 @@ def _send(room_id: int, entries: list) -> None:
                 "actor_username": entry.actor_username,
                 "data": entry.data,
                 "created_at": entry.created_at.isoformat(),
+                "request_id": entry.request_id,
             }
             for entry in entries
         ]

@@ -4,6 +4,7 @@ exists if and only if the change committed; the relay (relay.py) delivers it aft
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy import delete as sql_delete
 
@@ -41,6 +42,7 @@ def record(*, room_id: int, kind: str, actor_id: int, actor_username: str, data:
         "actor_username": actor_username,
         "data": data,
         "created_at": utcnow(),
+        "request_id": g.get("request_id") if has_request_context() else None,
     }
     db.session.execute(_INSERT, values)
     after_commit.defer(db.session, relay.wake)

@@ -12,6 +12,7 @@ from tasksync_common import after_commit, assigned_access, board_access, peers
 from tasksync_common.errors import Conflict, Forbidden, NotFound, Unavailable
 from tasksync_common.problems import Problem
 
+from .. import live_notices
 from ..access_tokens import service as access_tokens
 from ..activity import service as activity
 from ..extensions import db
@@ -219,6 +220,7 @@ def remove_member(*, room_id: int, user_id: int, member_id: int) -> None:
     activity.record(room_id=room_id, kind=kind, actor_id=user_id, actor_username=names[user_id], data=data)
     db.session.delete(membership)
     _roles_change(room_id, [member_id])
+    live_notices.recheck([member_id])  # after the role is published: their streams read it
     db.session.commit()
 
 
@@ -239,6 +241,7 @@ def delete(*, room_id: int, user_id: int) -> None:
     db.session.query(Membership).filter_by(room_id=room_id).delete()
     activity.forget_room(room_id)
     db.session.delete(room)
+    live_notices.room_deleted(room_id, member_ids)  # their roles were published as the deletion began
     db.session.commit()
 
 

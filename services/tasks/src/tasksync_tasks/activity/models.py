@@ -33,3 +33,7 @@ class Activity(db.Model):
     # The rooms service's outbox id of an entry it sent (null for this service's own): unique,
     # so a delivery repeated after a lost answer, or by two relays at once, is written once.
     outbox_id = db.Column(db.BigInteger, nullable=True, unique=True)
+    # What a live event of the entry carries: the room's revision once its change committed, and
+    # the X-Request-ID of the request that made it (null in rows written before either was kept).
+    revision = db.Column(db.Integer, nullable=True)
+    request_id = db.Column(db.String(128), nullable=True)

@@ -70,6 +70,9 @@ class DeliveredEntry(Schema):
     actor_username = String(required=True, validate=Length(min=1, max=80))
     data = Dict(required=True)
     created_at = DateTime(required=True)
+    # The rooms service's request that made it, which the entry's live event carries (none from
+    # a rooms service that does not send it yet).
+    request_id = String(load_default=None, allow_none=True, validate=Length(min=1, max=128))
 
 
 class DeliveredEntries(Schema):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -27,14 +27,15 @@ from .. import membership, paging, people
 from ..extensions import db
 from ..tasks import cursors, revisions
 from ..tasks.models import Task
+from . import events
 from .models import Activity
 from .schemas import ActivityPage
 
 _ACTIVITY = Activity.__table__
-_COLUMNS = [column for column in _ACTIVITY.c if column.key != "outbox_id"]
+# What a page shows: not the delivery's id, nor what only live events carry.
+_COLUMNS = [column for column in _ACTIVITY.c if column.key not in ("outbox_id", "revision", "request_id")]
 # One statement per entry, built once: recording must not slow the write it records.
-_INSERT = insert(_ACTIVITY)
-_HEAD = select(func.max(_ACTIVITY.c.id)).where(_ACTIVITY.c.room_id == bindparam("room"))
+_INSERT = insert(_ACTIVITY).returning(_ACTIVITY.c.id)
 _TASK_IN_ROOM = select(Task.id).where(Task.id == bindparam("task"), Task.room_id == bindparam("room"))
 _INSTANT = Instant()
 
@@ -55,7 +56,8 @@ def changes(old: Mapping[Any, Any], new: Mapping[str, Any]) -> dict[str, list]:
 
 def record(*, room_id: int, kind: str, actor: Identity, task_id: int | None = None, data: dict) -> None:
     """Add an entry to the room's history inside the caller's transaction, which must hold the
-    room's lock (``revisions.begin_change``, which every write takes first)."""
+    room's lock (``revisions.begin_change``, which every write takes first); once it commits,
+    the room's head and the entry's live event are published."""
     values = {
         "room_id": room_id,
         "task_id": task_id,
@@ -65,36 +67,49 @@ def record(*, room_id: int, kind: str, actor: Identity, task_id: int | None = No
         "data": {name: plain(value) for name, value in data.items()},
         "created_at": utcnow(),
         "outbox_id": None,
+        "revision": revisions.held(room_id),
+        "request_id": events.request_id(),
     }
-    entry_id = db.session.execute(_INSERT.returning(_ACTIVITY.c.id), values).scalar_one()
+    prev = events.previous(room_id)
+    entry_id = db.session.execute(_INSERT, values).scalar_one()
     after_commit.defer(db.session, _publish_head, room_id, entry_id)
+    events.announce(room_id, [events.written({**values, "id": entry_id}, prev)])
 
 
 def _insert_once():
-    """An INSERT that leaves an entry already delivered (the same outbox id) as it is."""
+    """An INSERT that leaves an entry already delivered (the same outbox id) as it is: it gives
+    back the new entry's id, or nothing."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(_ACTIVITY).on_conflict_do_nothing(index_elements=["outbox_id"])
+    return dialect.insert(_ACTIVITY).on_conflict_do_nothing(index_elements=["outbox_id"]).returning(_ACTIVITY.c.id)
 
 
 def record_delivered(*, room_id: int, entries: Sequence[dict]) -> None:
     """Add the entries the rooms service sent for a room (membership, the room's name), in its
-    outbox order, under the room's lock as any entry. A repeated delivery writes nothing twice;
-    a room whose history was deleted with it takes none. The room's revision stays: membership
-    is not part of the task list."""
+    outbox order, under the room's lock as any entry, each at the room's revision read under
+    that lock and with the request id of the rooms service's request that made it. A repeated
+    delivery writes nothing twice (nor announces it again); a room whose history was deleted
+    with it takes none. The room's revision stays: membership is not part of the task list."""
     if not revisions.lock_unchanged(room_id):
         statement = _insert_once()
+        revision = revisions.held(room_id)
+        notices = []
         for entry in entries:
             created_at = entry["created_at"]
             if created_at.tzinfo is not None:  # stored as every column here: UTC, without a zone
                 created_at = created_at.astimezone(UTC).replace(tzinfo=None)
-            db.session.execute(statement, {**entry, "room_id": room_id, "task_id": None, "created_at": created_at})
-        if entries:
-            after_commit.defer(db.session, _publish_head, room_id, None)
+            values = {**entry, "room_id": room_id, "task_id": None, "created_at": created_at, "revision": revision}
+            prev = events.previous(room_id)
+            entry_id = db.session.execute(statement, values).scalar()
+            if entry_id is not None:
+                notices.append(events.written({**values, "id": entry_id}, prev))
+        if notices:  # the head first, then the events
+            after_commit.defer(db.session, _publish_head, room_id, notices[-1]["id"])
+            events.announce(room_id, notices)
     db.session.commit()
 
 
 def _newest(room_id: int) -> int:
-    head = db.session.execute(_HEAD, {"room": room_id}).scalar()
+    head = db.session.execute(events.HEAD, {"room": room_id}).scalar()
     db.session.commit()  # end the read, so that the next one sees newer commits
     return head or 0
 

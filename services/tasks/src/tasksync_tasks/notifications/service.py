@@ -18,11 +18,13 @@ from tasksync_common.timestamps import utcnow
 from .. import membership, paging, people
 from ..extensions import db
 from ..tasks import cursors
+from . import events
 from .models import Notification
 
 EXCERPT_CHARS = 200
 _NOTIFICATIONS = Notification.__table__
-_COLUMNS = [column for column in _NOTIFICATIONS.c if column.key not in ("user_id", "comment_id")]
+_COLUMNS = events.SHOWN
+_INSERT = insert(_NOTIFICATIONS).returning(*_COLUMNS)  # one per notification: each is announced
 
 
 def excerpt(body: str) -> str:
@@ -30,8 +32,11 @@ def excerpt(body: str) -> str:
     return body if len(body) <= EXCERPT_CHARS else body[: EXCERPT_CHARS - 1].rstrip() + "\u2026"
 
 
-def _add(kind: str, recipients: Iterable[int], task: Row, actor_id: int, actor_username: str, **extra: object) -> None:
-    rows = [
+def _rows(
+    kind: str, recipients: Iterable[int], task: Row, actor_id: int, actor_username: str, **extra: object
+) -> list[dict]:
+    """The notifications of ``kind`` about ``task`` for ``recipients``, but the actor."""
+    return [
         {
             "user_id": user_id,
             "kind": kind,
@@ -47,15 +52,25 @@ def _add(kind: str, recipients: Iterable[int], task: Row, actor_id: int, actor_u
         for user_id in recipients
         if user_id != actor_id  # never of one's own action
     ]
-    if rows:
-        db.session.execute(insert(_NOTIFICATIONS), rows)
+
+
+def _add(rows: list[dict]) -> None:
+    """Write a transaction's notifications (all at once: their recipients' locks are taken in
+    one ascending pass, after the room's), each announced once it commits."""
+    if not rows:
+        return
+    events.lock(row["user_id"] for row in rows)
+    for row in rows:
+        prev = events.previous(row["user_id"])
+        written = db.session.execute(_INSERT, row).one()
+        events.announce(row["user_id"], written._mapping, prev)
 
 
 def assigned(*, task: Row, caller: Identity, previous: int | None = None) -> None:
     """``task`` is (newly, when it was ``previous``'s) assigned to someone: they are told,
     unless they did it themselves."""
     if task.user_id not in (caller.user_id, previous):
-        _add("assigned", [task.user_id], task, caller.user_id, people.username(caller))
+        _add(_rows("assigned", [task.user_id], task, caller.user_id, people.username(caller)))
 
 
 def comment_written(*, task: Row, comment: Row, mentioned: set[int], assignee: int | None) -> None:
@@ -71,9 +86,10 @@ def comment_written(*, task: Row, comment: Row, mentioned: set[int], assignee: i
     ).scalars()
     newly = sorted(mentioned - set(told))
     about = {"comment_id": comment.id, "excerpt": excerpt(comment.body)}
-    _add("mentioned", newly, task, comment.author_id, comment.author_username, **about)
+    rows = _rows("mentioned", newly, task, comment.author_id, comment.author_username, **about)
     if assignee is not None and assignee not in mentioned:
-        _add("commented", [assignee], task, comment.author_id, comment.author_username, **about)
+        rows += _rows("commented", [assignee], task, comment.author_id, comment.author_username, **about)
+    _add(rows)
 
 
 def get_page(*, caller: Identity, query: dict) -> dict:

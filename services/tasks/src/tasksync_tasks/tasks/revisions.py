@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from tasksync_common import after_commit, board_access
 from tasksync_common.cache import cache
 
+from .. import in_transaction
 from ..extensions import db
 from .models import RoomRevision
 
@@ -20,8 +21,14 @@ _INCREMENT = (
     .returning(_REVISIONS.c.revision)
 )
 _READ = select(_REVISIONS.c.revision).where(_REVISIONS.c.room_id == bindparam("room"))
-_LOCK_CLOSED = select(_REVISIONS.c.closed).where(_REVISIONS.c.room_id == bindparam("room")).with_for_update()
+_LOCK_AND_READ = (
+    select(_REVISIONS.c.revision, _REVISIONS.c.closed)
+    .where(_REVISIONS.c.room_id == bindparam("room"))
+    .with_for_update()
+)
 _CLOSE = update(_REVISIONS).where(_REVISIONS.c.room_id == bindparam("room")).values(closed=True)
+
+_HELD = "revisions"  # this transaction's memo: room id -> the revision it holds the room at
 
 
 def _increment(room_id: int) -> int | None:
@@ -45,6 +52,7 @@ def begin_change(room_id: int) -> int:
         except IntegrityError:  # another writer created the row first
             revision = _increment(room_id)
             assert revision is not None  # the row is there now
+    in_transaction.memo(_HELD)[room_id] = revision
     after_commit.defer(db.session, _publish, room_id, revision)
     return revision
 
@@ -53,15 +61,22 @@ def lock_unchanged(room_id: int) -> bool:
     """Take the room's lock as ``begin_change`` does, for a write that is no change to the board
     (a history entry of the rooms service's): the revision stays. Whether the room is closed
     (deleted, see ``forget``)."""
-    closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
-    if closed is None:  # no write in the room yet: its row, at revision 0 (as no row reads)
+    row = db.session.execute(_LOCK_AND_READ, {"room": room_id}).one_or_none()
+    if row is None:  # no write in the room yet: its row, at revision 0 (as no row reads)
         try:
             with db.session.begin_nested():
                 db.session.execute(insert(_REVISIONS).values(room_id=room_id, revision=0))
         except IntegrityError:  # another writer created the row first
             pass
-        closed = db.session.execute(_LOCK_CLOSED, {"room": room_id}).scalar()
-    return bool(closed)
+        row = db.session.execute(_LOCK_AND_READ, {"room": room_id}).one()
+    in_transaction.memo(_HELD)[room_id] = row.revision
+    return bool(row.closed)
+
+
+def held(room_id: int) -> int | None:
+    """The room's revision as this transaction leaves it: what its ``begin_change`` made, or
+    what ``lock_unchanged`` read under the lock (None when it has taken neither)."""
+    return in_transaction.memo(_HELD).get(room_id)
 
 
 def _load(room_id: int) -> int:
