@@ -39,7 +39,6 @@ from .streams import PlannedWrite, Stream, StreamClient, Target, Write, raise_op
 WRITE_SPACING_S = (0.1, 0.2)  # between two writes of the propagation: a pace, not a burst
 DELIVERY_WAIT_S = 10  # after its write, an event that has not come by then is missed
 POLL_INTERVAL_S = 3  # the web client's, start to start (bench/wrk/poll_boards.lua)
-POLL_RAMP_S = POLL_INTERVAL_S  # the polls' first interval, as they spread over it: not measured
 CLOSE_BATCH = 100  # streams closed at once, every CLOSE_PAUSE_S: tabs close one by one, not all together
 CLOSE_PAUSE_S = 0.1
 EMBEDDED_PASSWORD = "live bench password 1"
@@ -56,10 +55,34 @@ class Sizes:
     embedded_streams: int
     embedded_users: int  # each holding embedded_streams / embedded_users of them
     embedded_writes: int
+    poll_ramp_s: float  # the polls' first interval, as they spread over it: not measured
 
 
-FULL_SIZES = Sizes(200, 10, 500, 1000, 1000, 5, 300, 25, 3)
-SMOKE_SIZES = Sizes(20, 4, 20, 40, 40, 2, 30, 3, 1)
+FULL_SIZES = Sizes(
+    propagation_streams=200,
+    propagation_rooms=10,
+    min_deliveries=500,
+    idle_streams=1000,
+    fanout_streams=1000,
+    fanout_writes=5,
+    embedded_streams=300,
+    embedded_users=25,
+    embedded_writes=3,
+    poll_ramp_s=3,
+)
+# Tens of streams, seconds: the smoke run checks that each scenario works, its figures mean nothing.
+SMOKE_SIZES = Sizes(
+    propagation_streams=20,
+    propagation_rooms=4,
+    min_deliveries=20,
+    idle_streams=40,
+    fanout_streams=40,
+    fanout_writes=2,
+    embedded_streams=30,
+    embedded_users=3,
+    embedded_writes=1,
+    poll_ramp_s=0,
+)
 
 
 @dataclass(frozen=True)
@@ -242,7 +265,7 @@ def _idle(ctx, client: StreamClient, size: Sizes, capacity: bool, polling: bool)
     # work on it) moves both sides alike.
     alone: list[load.LoadResult] = []
     if capacity:
-        if ctx.options.warmup:
+        if ctx.options.warmup and not ctx.options.smoke:  # a smoke run's board read was warm-up enough
             ctx.load(url, "board_read", board_data, ctx.options.warmup)
         alone.append(read_alone())
     rss_without = measure.rss_bytes(gateway)
@@ -315,14 +338,14 @@ def _polling(ctx, size: Sizes, window_s: float) -> dict:
 
     def poll() -> None:
         try:
-            seconds = int(POLL_RAMP_S + window_s + 1)
+            seconds = math.ceil(size.poll_ramp_s + window_s + 1)
             outcome["result"] = load.run(url, "poll_boards", data, seconds, size.idle_streams, ctx.scratch)
         except Exception as error:  # raised again below, in the caller's thread
             failure.append(error)
 
     pollers = threading.Thread(target=poll, name="bench-pollers")
     pollers.start()
-    time.sleep(POLL_RAMP_S)
+    time.sleep(size.poll_ramp_s)
     with measure.Sampler(ctx.product_groups()) as sampler:
         time.sleep(window_s)
     pollers.join()
