@@ -280,10 +280,14 @@ def _live_notes(row: dict) -> str:
         )
     if key == "polling_vs_streams":
         notes.append(
-            f"{row['polls_per_second']:,.0f} polls/s ({100 * row['not_modified_share']:.0f}% 304): "
+            f"{row['polls_per_second']:,.0f} polls/s of {row['polls_per_second_asked']:,.0f} asked "
+            f"({100 * row['not_modified_share']:.0f}% 304, {row['cpu_ms_per_poll']:.2f} ms CPU each): "
             f"{row['polling_cpu_s']:.2f} s server CPU over {row['window_s']} s, the streams "
-            f"{row['streams_cpu_s']:.2f} s: polling costs " + ("-" if row["ratio"] is None else f"{row['ratio']:,.1f}x")
+            f"{row['streams_cpu_s']:.2f} s: polling costs {_times(row['ratio'])} "
+            f"({_times(row['ratio_at_asked_pace'])} at the asked pace)"
         )
+        if row["poll_errors"]:
+            notes.append(f"poll errors: {row['poll_errors']}")
     if key == "live_fanout":
         last = ", ".join("-" if ms is None else f"{ms:,.0f}" for ms in row["last_ms"])
         notes.append(f"{row['members']} members; last stream had each write after {last} ms")

@@ -179,12 +179,14 @@ def _reader(base_url: str, tokens: dict[int, str]):
     return read
 
 
-def board_etags(base_url: str, spec: Spec, tokens: dict[int, str], rooms: list[int]) -> dict[int, str]:
-    """The ETag of the web client's page of each of ``rooms`` as it is now (read by its owner):
-    what a board opened now polls with."""
+def board_etags(
+    base_url: str, spec: Spec, tokens: dict[int, str], rooms: list[int], query: str = "?limit=200"
+) -> dict[int, str]:
+    """The ETag of each of ``rooms``' tasks page ``query`` as it is now (read by its owner): by
+    default the web client's page, what a board opened now polls with."""
     read = _reader(base_url, tokens)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        etags = pool.map(lambda room: read(f"/api/v1/rooms/{room}/tasks?limit=200", spec.members(room)[0]), rooms)
+        etags = pool.map(lambda room: read(f"/api/v1/rooms/{room}/tasks{query}", spec.members(room)[0]), rooms)
         return dict(zip(rooms, etags, strict=True))
 
 
