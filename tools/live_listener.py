@@ -98,7 +98,12 @@ def listening(settings: Settings):
                 except TimeoutError:
                     continue
 
-        cleanup = [receiver.close, lambda: path.unlink(missing_ok=True)]
+        def remove() -> None:
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # still used by others (a gateway's sockets)
+                folder.rmdir()
+
+        cleanup = [receiver.close, remove]
     thread = threading.Thread(target=read, name="live-listener", daemon=True)
     thread.start()
     try:

@@ -52,9 +52,9 @@ _SHAPE = NotificationOut()
 def lock(user_ids: Iterable[int]) -> None:
     """Take the locks of ``user_ids``' notifications until the transaction ends (the room's lock
     is held already), ascending, each once."""
-    last = in_transaction.memo(_LAST)
     if db.session.get_bind().dialect.name != "postgresql":
         return
+    last = in_transaction.memo(_LAST)
     for user_id in sorted(set(user_ids)):
         if user_id not in last:
             db.session.execute(_LOCK, {"user": user_id})

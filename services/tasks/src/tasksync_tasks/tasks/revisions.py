@@ -59,8 +59,8 @@ def begin_change(room_id: int) -> int:
 
 def lock_unchanged(room_id: int) -> bool:
     """Take the room's lock as ``begin_change`` does, for a write that is no change to the board
-    (a history entry of the rooms service's): the revision stays. Whether the room is closed
-    (deleted, see ``forget``)."""
+    (a history entry of the rooms service's): the revision stays, as read under the lock
+    (``held``). Whether the room is closed (deleted, see ``forget``)."""
     row = db.session.execute(_LOCK_AND_READ, {"room": room_id}).one_or_none()
     if row is None:  # no write in the room yet: its row, at revision 0 (as no row reads)
         try:
