@@ -182,7 +182,7 @@ class StreamClient:
                     stream.error = f"status {response.status}"
                     return
                 await self._read(stream, response.content, ready)
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as error:  # ValueError: a line too long
             stream.error = stream.error or error.__class__.__name__
         finally:
             stream.closed = True
