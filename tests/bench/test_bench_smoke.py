@@ -33,7 +33,7 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=300,  # a loaded machine; the live events' scenarios start an embedded stack too
         check=False,
     )
     print(completed.stdout[-6000:], completed.stderr[-3000:])
