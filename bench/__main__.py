@@ -53,7 +53,7 @@ def parse(argv: list[str]) -> tuple[Options, Path]:
     )
     unknown = set(options.only) - {s.key for s in SCENARIOS} - set(live.KEYS)
     if unknown:
-        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see bench/scenarios.py)")
+        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see bench/scenarios.py and bench/live.py)")
     # A smoke run's figures mean nothing, a partial run's are not all: never over the documented results.
     partial = smoke or options.only
     output = args.output or (Path(tempfile.mkdtemp(prefix="tasksync-bench-partial-")) if partial else RESULTS_DIR)

@@ -6,7 +6,8 @@ with bench/streams.py's client, each a row of the table's "live events" block.
   arrived: p50, p90, p99.
 - live_capacity: 1,000 idle streams, one per board: the gateway workers' CPU per stream and
   minute over a quiet window (net of the same workers' CPU without streams), their RSS per
-  stream, and the board read's rate (wrk) beside the streams against alone.
+  stream, and the board read's rate (wrk) beside the streams against alone (the mean of a run
+  just before they open and one just after they close, every page built anew before each run).
 - polling_vs_streams: the server's CPU (every service, PostgreSQL, Redis) of 1,000 boards polling
   every 3 s with If-None-Match, as the web client does today, against that of 1,000 idle streams
   over a window as long.
