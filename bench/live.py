@@ -45,6 +45,10 @@ POLL_INTERVAL_S = 3  # the web client's, start to start (bench/wrk/poll_boards.l
 CLOSE_BATCH = 100  # streams closed at once, every CLOSE_PAUSE_S: tabs close one by one, not all together
 CLOSE_PAUSE_S = 0.1
 EMBEDDED_PASSWORD = "live bench password 1"
+# `make run`'s data wherever this shell points the production stack: SQLite in the data folder
+# and no Redis (an empty value is the default, tasksync_common.config). Worker counts follow this
+# environment, as `make run`'s do.
+EMBEDDED_ENV = {name: "" for name in ("REDIS_URL", "ROOMS_DATABASE_URL", "TASKS_DATABASE_URL", "TASKSYNC_ENV")}
 
 
 @dataclass(frozen=True)
@@ -485,7 +489,7 @@ def _embedded(ctx, size: Sizes) -> dict:
     same on port 8000), its own users, one room, ``embedded_streams`` streams on it."""
     folder = ctx.scratch / "embedded"
     started = time.perf_counter()
-    with private_stack(folder, "sqlite") as stack:
+    with private_stack(folder, "sqlite", EMBEDDED_ENV) as stack:
         start_s = time.perf_counter() - started
         tokens = _sign_up(stack.url, size.embedded_users)
         with _crowd_room(stack.url, tokens[0], tokens[1:]) as room, StreamClient(stack.url) as client:
