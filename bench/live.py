@@ -253,9 +253,11 @@ def _propagation(ctx, client: StreamClient, size: Sizes) -> dict:
     in_turn = [rooms[n % len(rooms)] for n in range(count)]
     planned = [_create(room, tokens[spec.members(room)[0]], n) for n, room in enumerate(in_turn)]
     ctx.say(f"  live propagation: {sum(s.live for s in streams)} streams open in {open_s:.1f} s, {count} writes")
+    client.reset_lag()
     writes = client.writes(planned, WRITE_SPACING_S)
     _wait_delivered(writes, streams)
     figures = _opened(streams, open_s) | {"rooms": len(rooms), "min_deliveries": size.min_deliveries}
+    figures["client_lag_ms"] = round(1000 * client.lag, 1)
     _close_gradually(client, streams)
     figures |= _delivery_figures(writes, streams)
     _say(ctx, "propagation", figures)
@@ -468,6 +470,7 @@ def _fanout(ctx, client: StreamClient, size: Sizes) -> dict:
         streams, open_s = client.open(targets)
         ctx.say(f"  live fan-out: {sum(s.live for s in streams)} streams open on one room in {open_s:.1f} s")
         writes, last = [], []
+        client.reset_lag()
         for n in range(size.fanout_writes):
             write = client.write(_create(room, ctx.tokens[owner], n))
             writes.append(write)
@@ -475,7 +478,7 @@ def _fanout(ctx, client: StreamClient, size: Sizes) -> dict:
             delays, _expected, _failed = _deliveries([write], streams)
             last.append(round(1000 * max(delays), 1) if delays else None)
             time.sleep(0.3)  # the next write finds the streams idle again
-        figures = _opened(streams, open_s) | {"members": len(members)}
+        figures = _opened(streams, open_s) | {"members": len(members), "client_lag_ms": round(1000 * client.lag, 1)}
         _close_gradually(client, streams)
     figures |= _delivery_figures(writes, streams)
     figures["last_ms"] = last  # per write: when its last stream had it

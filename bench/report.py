@@ -269,7 +269,10 @@ def _live_notes(row: dict) -> str:
     key, notes = row["key"], []
     if key == "live_propagation":
         writes = row["write_latency_ms"] or {}
-        notes.append(f"{row['writes']:,} writes over {row['rooms']} rooms, answered p50 {writes.get('p50', 0):.0f} ms")
+        notes.append(
+            f"{row['writes']:,} writes over {row['rooms']} rooms, answered p50 {writes.get('p50', 0):.0f} ms; "
+            f"the client's loop {row['client_lag_ms']:.0f} ms late at most"
+        )
     if key == "live_capacity":
         alone, beside = row["board_read_alone_rps"], row["board_read_beside"]["rps"]
         notes.append(
@@ -290,7 +293,10 @@ def _live_notes(row: dict) -> str:
             notes.append(f"poll errors: {row['poll_errors']}")
     if key == "live_fanout":
         last = ", ".join("-" if ms is None else f"{ms:,.0f}" for ms in row["last_ms"])
-        notes.append(f"{row['members']} members; last stream had each write after {last} ms")
+        notes.append(
+            f"{row['members']} members; last stream had each write after {last} ms; "
+            f"the client's loop {row['client_lag_ms']:.0f} ms late at most"
+        )
     if key == "live_embedded":
         notes.append(f"{row['users']} users, {row['writes']} writes; stack up in {row['stack_start_s']:.0f} s")
     if "open_s" in row:

@@ -29,6 +29,7 @@ import aiohttp
 OPEN_CONCURRENCY = 32
 WRITE_CONNECTIONS = 8
 OPEN_TIMEOUT_S = 30  # a stream whose first bytes take longer counts as not opened
+LAG_TICK_S = 0.02  # how often the client's loop checks how late it runs
 
 
 def raise_open_file_limit(needed: int) -> int:
@@ -113,6 +114,8 @@ class StreamClient:
         self._tasks: dict[int, asyncio.Task] = {}  # id(stream) -> the task holding it
         self._stream_session: aiohttp.ClientSession | None = None
         self._write_session: aiohttp.ClientSession | None = None
+        self._lag_task: asyncio.Task | None = None
+        self.lag = 0.0  # the longest the loop ran late since reset_lag(), in seconds
 
     def __enter__(self) -> StreamClient:
         self._thread.start()
@@ -140,9 +143,22 @@ class StreamClient:
             connector=aiohttp.TCPConnector(limit=WRITE_CONNECTIONS),
             timeout=aiohttp.ClientTimeout(total=30),
         )
+        self._lag_task = asyncio.create_task(self._watch_lag())
+
+    async def _watch_lag(self) -> None:
+        """Note how late the loop wakes: an arrival is noted when the loop gets to it, so this
+        bounds what the client itself adds to a delay (parsing a thousand events, the machine
+        busy)."""
+        while True:
+            due = time.perf_counter() + LAG_TICK_S
+            await asyncio.sleep(LAG_TICK_S)
+            self.lag = max(self.lag, time.perf_counter() - due)
+
+    def reset_lag(self) -> None:
+        self.lag = 0.0
 
     async def _stop(self) -> None:
-        await self._cancel(list(self._tasks.values()))
+        await self._cancel([*self._tasks.values(), *([self._lag_task] if self._lag_task else [])])
         for session in (self._stream_session, self._write_session):
             if session:
                 await session.close()
