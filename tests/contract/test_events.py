@@ -7,6 +7,9 @@ faster than that heartbeat, so they are the notices' doing, not the heartbeat's.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import random
 import re
 import threading
@@ -322,27 +325,66 @@ def test_a_malformed_notice_breaks_nothing(stack, owner):
         assert stream.next_named("task.created").event == "task.created"
 
 
-# --- expiry: a separate small stack whose tokens live TTL seconds ----------------------------------
+# --- a second, embedded stack: tokens that live TTL seconds, notices lost on purpose ----------------
 
-TTL = 3
+TTL = 5  # long enough for the lost-notice tests' own tokens
 
 
 @pytest.fixture(scope="module")
-def ttl_stack(tmp_path_factory):
-    with running_stack(tmp_path_factory, "sqlite", {"TASKSYNC_TOKEN_TTL": str(TTL)}) as started:
+def embedded(tmp_path_factory):
+    env = {"TASKSYNC_TOKEN_TTL": str(TTL), "TASKSYNC_EVENTS_HEARTBEAT": str(HEARTBEAT)}
+    with running_stack(tmp_path_factory, "sqlite", env) as started:
         yield started
 
 
-def test_a_stream_ends_when_its_token_expires(ttl_stack):
-    person = Client(ttl_stack.url).sign_up()
+def test_a_stream_ends_when_its_token_expires(embedded):
+    person = Client(embedded.url).sign_up()
     room = make_room(person)
-    stream = opened(room_events(ttl_stack, room["id"], person))
+    stream = opened(room_events(embedded, room["id"], person))
     stream.next()
-    import base64
-    import json
-
     claims = person.token.split(".")[1]
     expires_at = json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["exp"]
     events = stream.wait_closed(timeout=TTL + 2)
     assert events[-1].event == "revoked" and events[-1].data["reason"] == "token_expired", events
     assert time.time() - expires_at < REVOKED_WITHIN
+
+
+@contextlib.contextmanager
+def notices_lost(stack):
+    """While inside, the embedded gateway hears no notice: its socket is moved out of the services'
+    sight (the socket stays bound; moved back, it hears again)."""
+    from tasksync_common import config, live
+
+    folder = live.socket_dir(config.load(stack.env))
+    sockets = [path for path in folder.iterdir() if path.name.endswith(live.SOCKET_SUFFIX)]
+    for path in sockets:
+        path.rename(path.with_name(path.name + ".away"))
+    try:
+        yield
+    finally:
+        for path in sockets:
+            path.with_name(path.name + ".away").rename(path)
+
+
+def test_a_lost_notice_is_healed_by_the_next_one(embedded):
+    owner = Client(embedded.url).sign_up()
+    room = make_room(owner)
+    with opened(room_events(embedded, room["id"], owner)) as stream:
+        stream.next()
+        with notices_lost(embedded):
+            lost = make_task(owner, room["id"], title="lost")
+        found = make_task(owner, room["id"], title="found")
+        heard = [stream.next_named("task.created"), stream.next_named("task.created")]
+        assert [event.data["task_id"] for event in heard] == [lost["id"], found["id"]]
+        assert heard[0].id < heard[1].id
+
+
+def test_a_lost_last_notice_is_healed_by_the_tick(embedded):
+    owner = Client(embedded.url).sign_up()
+    room = make_room(owner)
+    with opened(room_events(embedded, room["id"], owner)) as stream:
+        stream.next()
+        with notices_lost(embedded):
+            lost = make_task(owner, room["id"], title="lost, and nothing after")
+        # No notice follows: the hub's periodic look at the room's head finds it.
+        assert stream.next_named("task.created", timeout=HEARTBEAT + 3).data["task_id"] == lost["id"]

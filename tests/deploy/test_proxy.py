@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.conftest import Client
+from tests.event_stream import EventStream
 from tools.databases import missing
 from tools.proxy import NGINX_DIR, WEB_DIR, adapted_config, check_config, nginx_binary, running_proxy
 from tools.slow_clients import SlowClients, wait_settled
@@ -187,6 +188,27 @@ def test_event_streams_are_passed_on_unbuffered(event_upstream, path):
         assert next(lines) == b"data: first"
         _EventSource.release.set()
         assert [line for line in lines if line] == [b"data: second"]
+
+
+def test_a_gateways_event_arrives_through_the_proxy_at_once(proxy):
+    owner, member = Client(proxy).sign_up(), Client(proxy).sign_up()
+    room = owner.post("/api/v1/rooms", json={"name": "Live behind the proxy"}).json()
+    assert member.post("/api/v1/rooms/join", json={"code": room["code"]}).status_code == 200
+    path = f"/api/v1/rooms/{room['id']}/events"
+    with EventStream.open(proxy + path, owner.token) as watcher:
+        assert watcher.status == 200
+        assert watcher.next(timeout=2).event == "presence"
+        started = time.monotonic()
+        assert owner.post(f"/api/v1/rooms/{room['id']}/tasks", json={"title": "through"}).status_code == 201
+        event = watcher.next_named("task.created", timeout=2)
+        assert time.monotonic() - started < 1.0
+        # Reconnecting through the proxy: Last-Event-ID reaches the gateway.
+        with EventStream.open(proxy + path, member.token, last_event_id=event.id - 1) as again:
+            assert again.next().event == "presence"
+            assert again.next().id == event.id
+            assert watcher.next_named("presence").data["user_ids"] == sorted([owner.user["id"], member.user["id"]])
+        # The proxy closes its upstream connection when its client leaves: presence follows at once.
+        assert watcher.next_named("presence", timeout=3).data["user_ids"] == [owner.user["id"]]
 
 
 def test_a_gateway_that_is_down_is_a_problem_document():

@@ -56,13 +56,14 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
     }
     tasks = {
         "paths": {"/b": _answering("#/components/schemas/B")},
-        "components": {"schemas": {"B": {}, "C": {}}, "securitySchemes": {"BearerAuth": {}}},
+        "components": {"schemas": {"B": {}, "C": {}}, "securitySchemes": {"BearerAuth": {}, "ApiKey": {}}},
         "tags": [{"name": "Rooms"}, {"name": "Extra"}],
     }
     merged = merge([rooms, tasks])
     assert {"/a", "/b", "/healthz", "/readyz"} <= set(merged["paths"])
     assert set(merged["components"]["schemas"]) == {"A", "B", "C", "Health", "Readiness"}
-    assert merged["components"]["securitySchemes"] == {}  # no operation needs it
+    # The gateway's own event streams need BearerAuth; no operation needs ApiKey.
+    assert merged["components"]["securitySchemes"] == {"BearerAuth": {}}
     assert [t["name"] for t in merged["tags"]] == [
         "Users",
         "Rooms",
@@ -71,6 +72,7 @@ def test_merge_unions_paths_and_components_and_drops_unused_ones():
         "Comments",
         "Notifications",
         "Activity",
+        "Live events",
         "Health",
         "Extra",
     ]

@@ -92,24 +92,22 @@ _STREAM_BODY = {
 _PROBLEM_RESPONSES = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "404": {"$ref": "#/components/responses/NotFound"},
-    "429": {
-        "description": "Too many event streams of this user are open at once; `Retry-After` says when to try again.",
-        "headers": {"Retry-After": {"$ref": "#/components/headers/Retry-After"}},
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    },
+    "429": {"$ref": "#/components/responses/TooManyRequests"},  # too many streams open at once
     "503": {"$ref": "#/components/responses/ServiceUnavailable"},
     "504": {"$ref": "#/components/responses/GatewayTimeout"},
 }
 
 
-def _stream_operation(operation_id: str, summary: str, description: str, events: str) -> dict:
+def _stream_operation(
+    operation_id: str, summary: str, description: str, events: str, parameters: list | None = None
+) -> dict:
     return {
         "tags": ["Live events"],
         "operationId": operation_id,
         "summary": summary,
         "description": description,
         "security": [{"BearerAuth": []}],
-        "parameters": [_LAST_EVENT_ID],
+        "parameters": [*(parameters or []), _LAST_EVENT_ID],
         "responses": {
             "200": {
                 "description": f"The stream: {events}. Held open until the client leaves or the stream is revoked.",
@@ -121,15 +119,6 @@ def _stream_operation(operation_id: str, summary: str, description: str, events:
 
 
 GATEWAY_PATHS["/api/v1/rooms/{room_id}/events"] = {
-    "parameters": [
-        {
-            "in": "path",
-            "name": "room_id",
-            "required": True,
-            "schema": {"type": "integer"},
-            "description": "The room's id.",
-        }
-    ],
     "get": _stream_operation(
         "streamRoomEvents",
         "Follow a room live",
@@ -138,6 +127,15 @@ GATEWAY_PATHS["/api/v1/rooms/{room_id}/events"] = {
         "the room (`room.deleted` first when the room is gone). `404` before the stream for a non-member.",
         "`presence`, then each history entry as it is written (`data`: `room_id`, `revision`, `actor_id`, "
         "`task_id`, `request_id`), `reset`, `room.deleted`, `revoked`",
+        [
+            {
+                "in": "path",
+                "name": "room_id",
+                "required": True,
+                "schema": {"type": "integer"},
+                "description": "The room's id.",
+            }
+        ],
     ),
 }
 GATEWAY_PATHS["/api/v1/users/me/events"] = {

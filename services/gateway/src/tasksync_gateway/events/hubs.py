@@ -57,13 +57,16 @@ class Hub:
         self.streams: set[Stream] = set()
         self.last: int | None = None  # unknown until its first stream's replay gives the head
         self.presence: tuple[int, ...] | None = None  # the user ids last sent, for a room
+        self.presence_reading = False  # a read of the room's presence is under way
+        self.presence_stale = False  # and another notice came meanwhile: read once more
         self._hubs = hubs
         self._pending: list[dict[str, Any]] = []
         self._healing = False
 
     def broadcast(self, event: Event) -> None:
         for stream in list(self.streams):
-            stream.offer(event)
+            if stream.present or event.name != "presence":
+                stream.offer(event)  # presence only once a stream has its own (it joins before)
 
     def end_all(self, *final: Event) -> None:
         for stream in list(self.streams):
@@ -77,14 +80,18 @@ class Hub:
             return
         self._apply(notice)
 
-    def _apply(self, notice: dict[str, Any]) -> bool:
-        """Pass ``notice`` on if it is next (True), or start reading what is missing (False)."""
+    def _apply(self, notice: dict[str, Any], may_heal: bool = True) -> bool:
+        """Pass ``notice`` on if it is next (True), or start reading what is missing (False); a
+        notice that does not follow and may not start a read is dropped (the ticks heal)."""
         assert self.last is not None
         if notice["id"] <= self.last:
             return True
         if notice["prev"] == self.last:
             self.last = notice["id"]
             self.broadcast(Event(notice["id"], notice["event"], notice["data"]))
+            return True
+        if not may_heal:
+            log.info("notice %s of %s does not follow %s: dropped", notice["id"], self.topic, self.last)
             return True
         self._pending.append(notice)
         self.heal()
@@ -96,10 +103,10 @@ class Hub:
             self.last = head
             self._apply_pending()
 
-    def _apply_pending(self) -> None:
+    def _apply_pending(self, may_heal: bool = True) -> None:
         pending, self._pending = sorted(self._pending, key=lambda notice: notice["id"]), []
         for position, notice in enumerate(pending):
-            if not self._apply(notice):
+            if not self._apply(notice, may_heal):
                 self._pending = pending[position + 1 :] + self._pending
                 return
 
@@ -110,6 +117,7 @@ class Hub:
             gevent.spawn(self._heal)
 
     def _heal(self) -> None:
+        before = self.last
         try:
             with self._hubs.app.app_context():
                 replay = self._read_missed()
@@ -125,7 +133,10 @@ class Hub:
             log.exception("hub of %s could not read what it missed", self.topic)
         finally:
             self._healing = False
-            self._apply_pending()
+            # Every notice sent before the replay was read is in it (notices follow commits). One
+            # that still does not follow is bogus, or came during the read: another read only if
+            # this one found something, so that no notice can make a hub read again and again.
+            self._apply_pending(may_heal=self.last != before)
 
     def _read_missed(self) -> sources.Replay | None:
         for stream in list(self.streams)[:HEALERS]:
@@ -197,12 +208,31 @@ class Hubs:
                 hub.end_all(Event(None, "room.deleted", room), revoked_event(topic, access.ROOM_DELETED))
         elif notice.get("presence") is True and kind == "room":
             if hub is not None:
-                gevent.spawn(self._guarded, self.read_presence, [hub])
+                self.presence_changed(hub)
         elif _event_notice(notice):
             if hub is not None:
                 hub.notice(notice)
         else:
             log.warning("live notice about %s dropped: not a notice this gateway knows", topic)
+
+    def presence_changed(self, hub: Hub) -> None:
+        """Read the room's presence again, once for a burst of notices (a read under way takes them all)."""
+        if hub.presence_reading:
+            hub.presence_stale = True
+            return
+        hub.presence_reading = True
+
+        def read() -> None:
+            try:
+                while True:
+                    hub.presence_stale = False
+                    self._guarded(self.read_presence, [hub])
+                    if not hub.presence_stale:
+                        return
+            finally:
+                hub.presence_reading = False
+
+        gevent.spawn(read)
 
     def recheck(self, stream: Stream) -> None:
         """End ``stream`` with ``revoked`` if its caller may no longer read it."""

@@ -10,6 +10,7 @@ once by a small watcher of the socket, not at the next write.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -22,6 +23,7 @@ from typing import Any
 
 import gevent  # type: ignore[import-untyped]  # gevent ships no type information
 from gevent.event import Event as Signal  # type: ignore[import-untyped]
+from gevent.socket import wait_read  # type: ignore[import-untyped]
 
 from tasksync_common.auth import Identity
 
@@ -74,6 +76,7 @@ class Stream:
         # Names this stream in the room's presence set: the user, and which of their tabs.
         self.presence_key = f"{self.user_id}:{secrets.token_hex(8)}"
         self.connection = connection
+        self.present = False  # counted in its room's presence (after its replay let it in)
         self.sent = 0  # the largest event id the reader has (written, or the head it started at)
         self._newest = 0  # the largest event id offered, for a `reset` that replaces the queue
         self._presence: dict[str, Any] | None = None  # the last presence written
@@ -160,13 +163,19 @@ class Stream:
         finally:
             if watcher is not None:
                 watcher.kill(block=False)
+            if self.connection is not None:
+                # No next request on this connection: the server closes it once the stream's
+                # end is written, instead of holding it for keep-alive (a stopping worker waits
+                # for every connection it holds).
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RD)
 
     def _watch(self) -> None:
         """End the stream as soon as the client closes its connection (or it breaks)."""
         connection = self.connection
         assert connection is not None
         try:
-            gevent.socket.wait_read(connection.fileno())
+            wait_read(connection.fileno())
             if connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
                 return  # the client sent something (it should not): the next write tells
         except (OSError, ValueError):
