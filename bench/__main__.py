@@ -5,6 +5,8 @@
     python -m bench --fresh             seed the full data set again instead of reusing it
     python -m bench --only board_read_slow_clients   some scenarios (and the board read) only:
                                         a tuning run, no targets, written to a temporary folder
+    python -m bench --only live_propagation,live_capacity,polling_vs_streams,live_fanout,live_embedded
+                                        the live events' scenarios (bench/live.py)
 
 Prints one table and the targets (PASS/FAIL), and writes latest.json and latest.png (full run:
 bench/results/; smoke run: --output, else a temporary folder). It reports; it does not gate: the
@@ -18,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import RESULTS_DIR, chart, report
+from . import RESULTS_DIR, chart, live, report
 from .run import Options, run
 from .scenarios import SCENARIOS
 
@@ -35,7 +37,8 @@ def parse(argv: list[str]) -> tuple[Options, Path]:
     parser.add_argument("--output", type=Path, help="folder for latest.json and latest.png")
     parser.add_argument(
         "--only",
-        help="comma-separated scenario keys to run (a tuning run: no targets, and never over bench/results)",
+        help="comma-separated scenario keys to run, of bench/scenarios.py or bench/live.py "
+        "(a tuning run: no targets, and never over bench/results)",
     )
     args = parser.parse_args(argv)
     smoke = args.smoke
@@ -48,9 +51,9 @@ def parse(argv: list[str]) -> tuple[Options, Path]:
         fresh=args.fresh,
         only=tuple(key for key in (args.only or "").split(",") if key),
     )
-    unknown = set(options.only) - {s.key for s in SCENARIOS} - {"reminders_due"}
+    unknown = set(options.only) - {s.key for s in SCENARIOS} - set(live.KEYS) - {"reminders_due"}
     if unknown:
-        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see bench/scenarios.py)")
+        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see bench/scenarios.py and bench/live.py)")
     # A smoke run's figures mean nothing, a partial run's are not all: never over the documented results.
     partial = smoke or options.only
     output = args.output or (Path(tempfile.mkdtemp(prefix="tasksync-bench-partial-")) if partial else RESULTS_DIR)

@@ -46,6 +46,10 @@ class Driver(ABC):
         """An answer arrived (for the writers: acknowledged writes); readers ignore it."""
         return None
 
+    def pause(self) -> float:
+        """Seconds to wait before the next request (a poller's interval); 0: at once."""
+        return 0.0
+
 
 class BoardRead(Driver):
     def next(self):
@@ -106,6 +110,27 @@ class ChangeCheck(Driver):
             self.headers(token, **{"If-None-Match": room.etag}),
             None,
         )
+
+
+class PollBoards(ChangeCheck):
+    """One open board polled every 3 s with If-None-Match (bench/wrk/poll_boards.lua): the
+    first poll at random in the first interval, so the boards spread over it."""
+
+    POLL_S = 3.0
+
+    def __init__(self, data: LoadData, index: int, count: int):
+        super().__init__(data, index, count)
+        self.room = data.rooms[index % len(data.rooms)]  # its own board
+        self.first = True
+
+    def room_and_token(self):
+        return self.room, self.data.tokens[self.random.choice(self.room.members)]
+
+    def pause(self):
+        if self.first:
+            self.first = False
+            return self.random.uniform(0, self.POLL_S)
+        return self.POLL_S
 
 
 class Writes(Driver):
@@ -202,6 +227,7 @@ DRIVERS = {
     "my_tasks": MyTasks,
     "room_activity": RoomActivity,
     "change_check": ChangeCheck,
+    "poll_boards": PollBoards,
     "create_task": CreateTask,
     "move_task": MoveTask,
     "move_in_column": MoveInColumn,
@@ -210,7 +236,7 @@ DRIVERS = {
 }
 
 
-def _percentile(ordered: list[float], share: float) -> float:
+def percentile(ordered: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else 0.0
 
 
@@ -244,6 +270,9 @@ def python_load(base_url: str, script: str, data: LoadData, seconds: int, connec
                 received[index] += len(payload)  # the body only: http.client does not count header bytes
                 statuses[index][response.status] = statuses[index].get(response.status, 0) + 1
                 driver.seen(response.status, payload)
+                pause = min(driver.pause(), deadline - time.monotonic())
+                if pause > 0:
+                    time.sleep(pause)
                 continue
             with lock:
                 errors[kind] += 1
@@ -274,9 +303,9 @@ def python_load(base_url: str, script: str, data: LoadData, seconds: int, connec
         requests=len(ordered),  # answered requests, as wrk counts them
         seconds=elapsed,
         latency_ms={
-            "p50": _percentile(ordered, 0.50),
-            "p90": _percentile(ordered, 0.90),
-            "p99": _percentile(ordered, 0.99),
+            "p50": percentile(ordered, 0.50),
+            "p90": percentile(ordered, 0.90),
+            "p99": percentile(ordered, 0.99),
             "mean": sum(ordered) / len(ordered) if ordered else 0.0,
             "max": ordered[-1] if ordered else 0.0,
         },

@@ -63,6 +63,20 @@ def service_group(label: str, master_pid: int) -> Group:
     return Group(label, lambda: _processes(_tree(master_pid)), lambda p: "master" if p.pid == master_pid else "worker")
 
 
+def workers_group(label: str, master_pid: int) -> Group:
+    """A gunicorn master's workers only: the processes that hold the connections."""
+    return Group(label, lambda: _processes(_tree(master_pid)[1:]), lambda _p: "worker")
+
+
+def rss_bytes(group: Group) -> int:
+    """The RSS of ``group``'s processes now, summed."""
+    total = 0
+    for process in group.find():
+        with contextlib.suppress(psutil.Error):  # ended meanwhile
+            total += process.memory_info().rss
+    return total
+
+
 def pids_group(label: str, pids: list[int], role: Callable[[psutil.Process], str] | None = None) -> Group:
     """Processes known by pid (the load generator); ``pids`` may be filled in later."""
     return Group(label, lambda: _processes(pids), role or (lambda p: p.name()))

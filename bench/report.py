@@ -145,18 +145,53 @@ def targets(result: dict) -> list[dict]:
         checks.append(
             (f"due-reminder query at {many} armed <= 2x its time at {due['sizes'][0]:,}", due["ratio"], "<=", 2, "x")
         )
-    compare = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
-    return [
-        {
-            "target": name,
-            "value": round(value, 3),
-            "limit": round(limit, 3),
-            "unit": unit.strip(),
-            "pass": bool(compare[op](value, limit)),
-            "shown": f"{value:,.2f}{unit} (needs {op} {limit:,.2f}{unit})",
-        }
-        for name, value, op, limit, unit in checks
+    return [_evaluate(*check) for check in checks] + [
+        _evaluate(*check) | {"scenario": key} for key, check in live_checks(result)
     ]
+
+
+_COMPARE = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "<": lambda a, b: a < b, "==": lambda a, b: a == b}
+
+
+def _evaluate(name: str, value: float, op: str, limit: float, unit: str) -> dict:
+    return {
+        "target": name,
+        "value": round(value, 3),
+        "limit": round(limit, 3),
+        "unit": unit.strip(),
+        "pass": bool(_COMPARE[op](value, limit)),
+        "shown": f"{value:,.2f}{unit} (needs {op} {limit:,.2f}{unit})",
+    }
+
+
+def live_checks(result: dict) -> list[tuple[str, tuple]]:
+    """The live events' targets, each with the key of its row (bench/live.py)."""
+    by = {row["key"]: row for row in result.get("live", [])}
+    checks: list[tuple[str, tuple]] = []
+    if row := by.get("live_propagation"):
+        p99 = (row["latency_ms"] or {}).get("p99", float("inf"))
+        checks.append(
+            (
+                "live_propagation",
+                (f"live propagation p99 <= 250 ms, {row['streams']:,} streams open", p99, "<=", 250, " ms"),
+            )
+        )
+        measured = row["deliveries"] if row["missed"] == 0 else 0
+        name = f"live propagation: at least {row['min_deliveries']:,} deliveries measured, none missed"
+        checks.append(("live_propagation", (name, measured, ">=", row["min_deliveries"], "")))
+    if row := by.get("live_capacity"):
+        count = row["streams"]
+        checks.append(("live_capacity", (f"{count:,} idle streams open at once", row["open_at_end"], ">=", count, "")))
+        name = f"board read beside {count:,} idle streams >= 0.9x its rate alone"
+        checks.append(("live_capacity", (name, row["beside_ratio"], ">=", 0.9, "x")))
+    if row := by.get("polling_vs_streams"):
+        name = f"server CPU of {row['boards']:,} boards polling every 3 s over that of as many idle streams >= 1x"
+        checks.append(("polling_vs_streams", (name, row["ratio"] or 0.0, ">=", 1, "x")))
+    for key, what in (("live_fanout", "one room's"), ("live_embedded", "the embedded setup's (SQLite, no Redis)")):
+        if row := by.get(key):
+            name = f"{what} {row['streams']:,} streams open, every write reaching each (streams not open + missed)"
+            checks.append((key, (name, row["streams"] - row["open_at_end"] + row["missed"], "==", 0, "")))
+    return checks
 
 
 def _notes(figures: dict, read: dict) -> str:
@@ -232,6 +267,8 @@ def table(result: dict) -> str:
             f"{f'pg {_ms(_database_cpu(run))}':<35} {'':<27} PostgreSQL alone, {result['load']['connections']} clients"
         )
     lines.append(reminders_line(result.get("reminders_due")))
+    if result.get("live"):
+        lines += ["", *live_table(result)]
     return "\n".join(lines)
 
 
@@ -244,6 +281,78 @@ def reminders_line(due: dict | None) -> str:
         f"{'reminders_due, claim of ' + str(due['batch']):<34} {small['mean_ms']:.2f} ms at {due['sizes'][0]:,} armed,"
         f" {large['mean_ms']:.2f} ms at {due['sizes'][1]:,} armed: x{due['ratio']}"
     )
+
+
+def _live_notes(row: dict) -> str:
+    key, notes = row["key"], []
+    if key == "live_propagation":
+        writes = row["write_latency_ms"] or {}
+        notes.append(
+            f"{row['writes']:,} writes over {row['rooms']} rooms, answered p50 {writes.get('p50', 0):.0f} ms; "
+            f"the client's loop {row['client_lag_ms']:.0f} ms late at most"
+        )
+    if key == "live_capacity":
+        alone, beside = row["board_read_alone_rps"], row["board_read_beside"]["rps"]
+        notes.append(
+            f"{row['cpu_ms_per_stream_minute']:.3f} ms gateway CPU per stream-minute "
+            f"({row['cpu_ms_per_stream_minute_gross']:.3f} before the workers' own idle CPU), "
+            f"{row['rss_kib_per_stream']:.1f} KiB RSS per stream; board read beside {beside:,.0f} req/s, "
+            f"alone {alone:,.0f} (mean of before and after): {row['beside_ratio']:.2f}x"
+        )
+    if key == "polling_vs_streams":
+        notes.append(
+            f"{row['polls_per_second']:,.0f} polls/s of {row['polls_per_second_asked']:,.0f} asked "
+            f"({100 * row['not_modified_share']:.0f}% 304, {row['cpu_ms_per_poll']:.2f} ms CPU each): "
+            f"{row['polling_cpu_s']:.2f} s server CPU over {row['window_s']} s, the streams "
+            f"{row['streams_cpu_s']:.2f} s: polling costs {_times(row['ratio'])} "
+            f"({_times(row['ratio_at_asked_pace'])} at the asked pace)"
+        )
+        if row["poll_errors"]:
+            notes.append(f"poll errors: {row['poll_errors']}")
+    if key == "live_fanout":
+        last = ", ".join("-" if ms is None else f"{ms:,.0f}" for ms in row["last_ms"])
+        notes.append(
+            f"{row['members']} members; last stream had each write after {last} ms; "
+            f"the client's loop {row['client_lag_ms']:.0f} ms late at most"
+        )
+    if key == "live_embedded":
+        notes.append(f"{row['users']} users, {row['writes']} writes; stack up in {row['stack_start_s']:.0f} s")
+    if "open_s" in row:
+        notes.append(f"opened in {row['open_s']:.1f} s")
+    failures = {
+        **row.get("open_failures", {}),
+        **({"write errors": row["write_errors"]} if row.get("write_errors") else {}),
+    }
+    if failures:
+        notes.append("errors: " + ", ".join(f"{k}: {v}" for k, v in failures.items()))
+    return "; ".join(notes)
+
+
+def _times(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio:,.1f}x"
+
+
+def live_table(result: dict) -> list[str]:
+    """The live events' block: one row per scenario of bench/live.py, with its targets' verdict."""
+    verdicts: dict[str, bool] = {}
+    for key, check in live_checks(result):
+        verdicts[key] = verdicts.get(key, True) and _evaluate(*check)["pass"]
+    head = (
+        f"{'live events':<34} {'streams':>9} {'deliv.':>7} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7} "
+        f"{'missed':>6}  {'target':<6}  notes"
+    )
+    lines = [head, "-" * len(head)]
+    for row in result["live"]:
+        latency = row.get("latency_ms") or {}
+        cells = " ".join(f"{latency[p]:>7.1f}" if p in latency else f"{'-':>7}" for p in ("p50", "p90", "p99", "max"))
+        deliveries = f"{row['deliveries']:,}" if "deliveries" in row else "-"
+        missed = f"{row['missed']:,}" if "missed" in row else "-"
+        verdict = "PASS" if verdicts.get(row["key"]) else "FAIL"
+        streams = f"{row['opened']:,}/{row['streams']:,}"
+        lines.append(
+            f"{row['label']:<34} {streams:>9} {deliveries:>7} {cells} {missed:>6}  {verdict:<6}  {_live_notes(row)}"
+        )
+    return lines
 
 
 def legend(result: dict) -> str:
@@ -262,6 +371,11 @@ def legend(result: dict) -> str:
         ),
         f"peak RSS, worst process per service over the run: {peaks}",
     ]
+    if result.get("live"):
+        lines.append(
+            "live events: streams open/asked; deliv. = (write, stream of its room) pairs that arrived; p50 to max = "
+            "from the write sent to its event on a stream, ms; missed = expected, not there 10 s after"
+        )
     if load["limited_by_fallback"]:
         lines.append("WARNING: the Python fallback generator produced this load: it limits every figure (install wrk)")
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tools.slow_clients import SlowClients, wait_settled
 
-from . import DATA_DIR, load, logins, measure, pgbench, product, reminders, scenarios, seed, verify
+from . import DATA_DIR, live, load, logins, measure, pgbench, product, reminders, scenarios, seed, verify
 from . import backend as backends
 from .dataset import FULL, SMOKE, Spec
 from .reference.serve import CONFIGS, reference_server
@@ -314,6 +314,12 @@ def run(options: Options) -> dict:
         results = [_scenario(ctx, scenario, etags) for scenario in chosen]
         due_reminders = _reminders_due(ctx) if not options.only or "reminders_due" in options.only else None
         timings["scenarios_s"] = round(time.monotonic() - step, 1)
+        step = time.monotonic()
+        live_keys = [key for key in live.KEYS if not options.only or key in options.only]
+        if live_keys:
+            print("live events: streams held by bench/streams.py, straight to the gateway (no nginx)", flush=True)
+        live_rows = live.run(ctx, live_keys) if live_keys else []
+        timings["live_s"] = round(time.monotonic() - step, 1)
         workers = product.worker_settings(stack)
     for figures in results:
         figures["ratio_to_reference"] = round(figures["rps"] / reference["rps"], 3) if reference["rps"] else None
@@ -343,4 +349,5 @@ def run(options: Options) -> dict:
         "pgbench": postgres,
         "scenarios": results,
         "reminders_due": due_reminders,
+        "live": live_rows,
     }

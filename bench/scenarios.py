@@ -179,6 +179,17 @@ def _reader(base_url: str, tokens: dict[int, str]):
     return read
 
 
+def board_etags(
+    base_url: str, spec: Spec, tokens: dict[int, str], rooms: list[int], query: str = "?limit=200"
+) -> dict[int, str]:
+    """The ETag of each of ``rooms``' tasks page ``query`` as it is now (read by its owner): by
+    default the web client's page, what a board opened now polls with."""
+    read = _reader(base_url, tokens)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        etags = pool.map(lambda room: read(f"/api/v1/rooms/{room}/tasks{query}", spec.members(room)[0]), rooms)
+        return dict(zip(rooms, etags, strict=True))
+
+
 def prime(base_url: str, spec: Spec, tokens: dict[int, str]) -> dict[int, str]:
     """Every member reads every board but the big ones once, and one of them the web client's page too, as
     the members of a team in use do all day: the shared cache then holds what it holds in a running

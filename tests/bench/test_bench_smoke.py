@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import sys
 
-from bench import RESULTS_DIR
+from bench import RESULTS_DIR, live
 from bench.reference.serve import CONFIGS
 from bench.scenarios import SCENARIOS
 from tools.stack import ROOT
@@ -25,6 +25,7 @@ def _mtime(path):
 
 
 def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
+    """Every scenario of bench/scenarios.py and bench/live.py, both references and their targets."""
     documented = RESULTS_DIR / "latest.json"
     before = _mtime(documented)
     completed = subprocess.run(
@@ -32,7 +33,7 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=300,  # a loaded machine; the live events' scenarios start an embedded stack too
         check=False,
     )
     print(completed.stdout[-6000:], completed.stderr[-3000:])
@@ -73,6 +74,30 @@ def test_smoke_run_measures_every_scenario_and_reference(tmp_path):
     for key in ("room_activity", "room_activity_long"):
         assert set(by_key[key]["statuses"]) == {"200"}, by_key[key]["statuses"]
         assert by_key[key]["kib_per_response"] > 5, by_key[key]["kib_per_response"]
+
+    # The live events' scenarios: every stream opened and stayed open, every write was answered and
+    # its event reached every stream of its room, and the figures each row's targets need are there.
+    rows = {row["key"]: row for row in result["live"]}
+    assert list(rows) == list(live.KEYS)
+    for key in ("live_propagation", "live_capacity", "live_fanout", "live_embedded"):
+        row = rows[key]
+        assert row["opened"] == row["open_at_end"] == row["streams"] > 0, (key, row)
+    for key in ("live_propagation", "live_fanout", "live_embedded"):
+        row = rows[key]
+        assert row["write_errors"] == 0 and row["missed"] == 0, (key, row)
+        assert row["deliveries"] == row["expected"] >= row["streams"], (key, row)
+        assert all(row["latency_ms"][p] > 0 for p in PERCENTILES), (key, row["latency_ms"])
+    assert rows["live_propagation"]["deliveries"] >= rows["live_propagation"]["min_deliveries"]
+    assert len(rows["live_fanout"]["last_ms"]) == rows["live_fanout"]["writes"]
+    capacity = rows["live_capacity"]
+    for read in ("board_read_alone_before", "board_read_beside", "board_read_alone_after"):
+        assert capacity[read]["rps"] > 0 and capacity[read]["errors"] == 0, (read, capacity[read])
+    assert capacity["gateway_rss_mib_with"] > 0 and "cpu_ms_per_stream_minute" in capacity
+    polling = rows["polling_vs_streams"]
+    assert polling["polls_per_second"] > 0 and polling["poll_errors"] == 0, polling
+    assert polling["not_modified_share"] == 1.0, polling["poll_statuses"]  # unchanged boards: all 304
+    assert polling["polling_cpu_s"] > 0
+    assert {t.get("scenario") for t in result["targets"]} >= set(live.KEYS)
 
     reference = result["reference"]
     _ran(reference)
