@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections import defaultdict
 
 from flask import Flask, current_app
@@ -46,41 +44,10 @@ class Undelivered(Exception):
     """The tasks service did not take a room's entries (they stay in the outbox)."""
 
 
-class Relay:
-    """The relay thread of one process, for one app."""
-
-    def __init__(self, app: Flask):
-        self._app = app
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        """Start the thread (once: again only if it died)."""
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="activity-relay", daemon=True)
-                self._thread.start()
-
-    def wake(self) -> None:
-        """Deliver now rather than at the next poll."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        failures = 0
-        while True:
-            if failures:  # back off, deaf to wake-ups: the tasks service is not taking entries
-                time.sleep(min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (failures - 1)))
-            else:
-                self._wake.wait(POLL_SECONDS)
-            self._wake.clear()
-            try:
-                with self._app.app_context():
-                    deliver_all()
-                failures = 0
-            except Exception as error:  # any failure: the rows stay, the next pass retries them
-                failures += 1
-                log.warning("activity relay: delivery failed (%s); retrying", error)
+def _relay_pass() -> float:
+    """One pass of the relay thread: deliver everything, then wait for the next poll."""
+    deliver_all()
+    return POLL_SECONDS
 
 
 def deliver_all() -> int:
@@ -145,7 +112,9 @@ def _send(room_id: int, entries: list) -> None:
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its relay, started when a worker begins serving it."""
-    relay = app.extensions[EXTENSION] = Relay(app)
+    relay = app.extensions[EXTENSION] = background.Loop(
+        app, "activity-relay", _relay_pass, backoff=(BACKOFF_FIRST, BACKOFF_MAX)
+    )
     background.register(app, relay.start)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
 import time
 
 import jinja2
@@ -39,46 +38,25 @@ FORGET_EVERY = 3600.0  # seconds between deletions of week-old finished rows
 REMINDER_KINDS = ("due_soon", "overdue")
 
 
-class Sender:
-    """The sender thread of one process, for one app."""
+class _Passes:
+    """What the sender thread does each pass: pull the reminder mails the tasks service has for
+    it, send what is due, and now and then forget old finished rows."""
 
-    def __init__(self, app: Flask):
-        self._app = app
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
+    def __init__(self, settings: Settings):
+        self._settings = settings
+        self._forgotten_at = float("-inf")
 
-    def start(self) -> None:
-        """Start the thread (once: again only if it died)."""
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
-                self._thread.start()
-
-    def wake(self) -> None:
-        """Look at the outbox now rather than at the next poll."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        settings = self._app.config["SETTINGS"]
-        forgotten_at = float("-inf")
-        while True:
-            self._wake.wait(settings.mail_poll_interval)
-            self._wake.clear()
-            with self._app.app_context():
-                try:
-                    pull_reminders()
-                except Exception as error:  # the tasks service is down or busy: the next pass asks again
-                    db.session.rollback()
-                    log.warning("mail sender: pulling reminder mails failed (%s); retrying", error)
-                try:
-                    send_due()
-                    if time.monotonic() - forgotten_at > FORGET_EVERY:
-                        outbox.forget_old()
-                        forgotten_at = time.monotonic()
-                except Exception:  # the database is unreachable, say: the rows stay for the next pass
-                    db.session.rollback()
-                    log.exception("mail sender: a pass failed; retrying")
+    def __call__(self) -> float:
+        try:
+            pull_reminders()
+        except Exception as error:  # the tasks service is down or busy: the next pass asks again
+            db.session.rollback()
+            log.warning("mail sender: pulling reminder mails failed (%s); retrying", error)
+        send_due()  # raising: the rows stay for the next pass (background.Loop backs off)
+        if time.monotonic() - self._forgotten_at > FORGET_EVERY:
+            outbox.forget_old()
+            self._forgotten_at = time.monotonic()
+        return self._settings.mail_poll_interval
 
 
 def send_due() -> int:
@@ -213,7 +191,7 @@ def pull_reminders() -> int:
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its sender, started when a worker begins serving it."""
-    sender = app.extensions[EXTENSION] = Sender(app)
+    sender = app.extensions[EXTENSION] = background.Loop(app, "mail-sender", _Passes(app.config["SETTINGS"]))
     background.register(app, sender.start)
 
 

@@ -15,7 +15,6 @@ it armed, and one after it leaves it fired: exactly once, whatever restarts.
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
@@ -68,41 +67,10 @@ def message_id(reminder_id: int, due_at: datetime) -> str:
     return f"<reminder-{reminder_id}-{int(due_at.timestamp())}@tasksync>"
 
 
-class Worker:
-    """The reminder thread of one process, for one app."""
-
-    def __init__(self, app: Flask):
-        self._app = app
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def start(self) -> None:
-        """Start the thread (once: again only if it died)."""
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="reminder-worker", daemon=True)
-                self._thread.start()
-
-    def wake(self) -> None:
-        """Look again now: something nearer may be armed."""
-        self._wake.set()
-
-    def _run(self) -> None:
-        failures = 0
-        while True:
-            wait = POLL_SECONDS
-            try:
-                with self._app.app_context():
-                    fire_due()
-                    wait = seconds_to_next()
-                failures = 0
-            except Exception as error:  # the database is away, say: the rows stay armed
-                failures += 1
-                wait = min(BACKOFF_MAX, 0.5 * 2 ** (failures - 1))
-                log.warning("reminder worker: a pass failed (%s); retrying in %.1f s", error, wait)
-            self._wake.wait(wait)
-            self._wake.clear()
+def _worker_pass() -> float:
+    """One pass of the reminder thread: fire what is due, then sleep until the nearest."""
+    fire_due()
+    return seconds_to_next()
 
 
 def seconds_to_next() -> float:
@@ -186,7 +154,9 @@ def _fire_batch() -> tuple[int, bool]:
 
 def init_app(app: Flask) -> None:
     """Give ``app`` its worker, started when a gunicorn worker begins serving it."""
-    worker = app.extensions[EXTENSION] = Worker(app)
+    worker = app.extensions[EXTENSION] = background.Loop(
+        app, "reminder-worker", _worker_pass, backoff=(0.5, BACKOFF_MAX)
+    )
     background.register(app, worker.start)
 
 
