@@ -305,7 +305,7 @@ def test_unknown_route_under_api_is_404(world, method, path):
         ("GET", "/api/v1/auth/login"),
         ("PUT", "/api/v1/auth/login"),
         ("GET", "/api/v1/auth/logout"),
-        ("PATCH", "/api/v1/users/me"),
+        ("PUT", "/api/v1/users/me"),  # PATCH changes it (language, e-mail)
         ("DELETE", "/api/v1/users/me"),
         ("GET", "/api/v1/users/me/password"),
         ("POST", "/api/v1/users/me/password"),
