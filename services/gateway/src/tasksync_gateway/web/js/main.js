@@ -171,7 +171,7 @@ function adoptAccountLanguage() {
 	const lang = session.user?.language;
 	if (languageChosen() || !lang || lang === language()) return;
 	showLanguage(lang);
-	signInNotice = { key: 'language.adopted', params: { language: { key: `language.name.${lang}` } } };
+	signInNotice = { key: `language.adopted.${lang}` };
 }
 
 session.addEventListener('change', (event) => {
