@@ -172,6 +172,16 @@ def test_ukrainian_account_page_and_language_on_the_account(person, api, new_con
     expect(fresh.get_by_role("heading", level=1)).to_have_text("Ваші кімнати")
     expect(fresh.locator("[data-flash]")).to_contain_text("мовою вашого облікового запису: українська")
 
+    # One where English was chosen keeps it at sign-in, and the account is English again.
+    chosen = new_context().new_page()
+    chosen.goto("/#/login")
+    chosen.get_by_label("Language").select_option("en")
+    chosen.get_by_label("Username", exact=True).fill(olena.username)
+    chosen.get_by_label("Password", exact=True).fill("correct horse battery")
+    chosen.get_by_role("button", name="Log in", exact=True).click()
+    expect(chosen.get_by_role("heading", level=1)).to_have_text("Your rooms")
+    wait_until(lambda: api.expect(200, "GET", "/users/me", olena.token)["language"] == "en")
+
 
 def test_bell_says_a_due_soon_reminder(person, api):
     bob = person("bell")

@@ -165,11 +165,15 @@ function showLanguage(lang) {
 
 /**
  * At sign-in, a browser where nobody chose a language takes the account's (the language of its
- * mails), and says so; one where someone did keeps it.
+ * mails), and says so; one where someone did keeps it and saves it on the account.
  */
 function adoptAccountLanguage() {
 	const lang = session.user?.language;
-	if (languageChosen() || !lang || lang === language()) return;
+	if (!lang || lang === language()) return;
+	if (languageChosen()) {
+		session.updateMe({ language: language() }).catch(() => {});
+		return;
+	}
 	showLanguage(lang);
 	signInNotice = { key: `language.adopted.${lang}` };
 }
