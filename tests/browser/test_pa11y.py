@@ -116,6 +116,14 @@ def test_pa11y_finds_no_errors(stack, api):
         )
         pages.append(
             {
+                "name": f"account: e-mail, reminders, calendar ({language})",
+                "url": f"{stack.url}/#/account",
+                "storage": session,
+                "ready": [shown, "[data-offset-choices] input:checked", "[data-calendar-state]:not(:empty)"],
+            }
+        )
+        pages.append(
+            {
                 "name": f"room activity, dark ({language})",
                 "url": f"{stack.url}/#/rooms/{room['id']}/activity",
                 "storage": {**session, "tasksync.theme": "dark"},

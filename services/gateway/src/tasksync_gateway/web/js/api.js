@@ -184,6 +184,42 @@ export class Api {
 		});
 	}
 
+	/** Changes the caller's `language` and/or `email` (null removes it); resolves to the user. */
+	updateMe(changes) {
+		return this.data('PATCH', '/users/me', { body: changes });
+	}
+
+	verifyEmail(code) {
+		return this.data('POST', '/users/me/email/verify', { body: { code } });
+	}
+
+	reminders() {
+		return this.data('GET', '/users/me/reminders');
+	}
+
+	saveReminders(settings) {
+		return this.data('PUT', '/users/me/reminders', { body: settings });
+	}
+
+	/** The calendar feed: {url: null, created_at} when on, null when off (its 404). */
+	async calendar() {
+		try {
+			return await this.data('GET', '/users/me/calendar');
+		} catch (failure) {
+			if (failure.status === 404) return null;
+			throw failure;
+		}
+	}
+
+	/** A new feed address {url, created_at}, replacing the old one: the only time it is shown. */
+	createCalendar() {
+		return this.data('POST', '/users/me/calendar');
+	}
+
+	deleteCalendar() {
+		return this.data('DELETE', '/users/me/calendar');
+	}
+
 	// Rooms
 
 	async rooms() {

@@ -5,6 +5,7 @@ import { ApiError } from './api.js';
 const FIELDS = new Set([
 	'username', 'password', 'current_password', 'new_password', 'name', 'code',
 	'title', 'description', 'user_id', 'status', 'due_at', 'priority', 'label_ids', 'text', 'label_name', 'color', 'body',
+	'email', 'verify_code',
 ]);
 
 /** A "Field — hint" item for one offending field. */
@@ -35,8 +36,10 @@ const BY_STATUS = {
 	}),
 	413: () => ({ key: 'error.tooLarge' }),
 	415: () => ({ key: 'error.badRequest' }),
-	422: (error) =>
-		error.errors.length
+	422: (error, doing) =>
+		doing === 'verify'
+			? { key: 'error.verifyCode' }
+			: error.errors.length
 			? { key: 'error.validation', params: { items: error.errors.map((item) => fieldItem(item.field)) } }
 			: { key: 'error.badRequest' },
 	429: (error) =>
@@ -53,7 +56,8 @@ function unavailable(error) {
 
 /**
  * The message for `error`; `doing` names the action for the statuses whose meaning depends on it:
- * login, signup, password, join, leave, room, task, label, comment (an edit), commentDelete.
+ * login, signup, password, join, leave, room, task, label, comment (an edit), commentDelete, verify
+ * (an e-mail code).
  */
 export function describeError(error, doing = '') {
 	if (!(error instanceof ApiError)) {

@@ -23,6 +23,11 @@ function initialLanguage() {
 
 let current = initialLanguage();
 
+/** Whether the person chose a language in this browser (else it follows the browser's or the account's). */
+export function languageChosen() {
+	return Boolean(CATALOGS[window.localStorage.getItem(STORAGE_KEY)]);
+}
+
 export function language() {
 	return current;
 }

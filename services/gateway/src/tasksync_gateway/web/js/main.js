@@ -4,7 +4,7 @@
 import { Api } from './api.js';
 import { $ } from './dom.js';
 import { describeError } from './errors.js';
-import { applyLanguage, language, setLanguage, setText, showMessage, t } from './i18n.js';
+import { applyLanguage, language, languageChosen, setLanguage, setText, showMessage, t } from './i18n.js';
 import { parseRoute } from './router.js';
 import { MovesStore } from './store/moves.js';
 import { NotificationsStore } from './store/notifications.js';
@@ -61,10 +61,18 @@ function replaceHash(hash) {
 
 const ctx = { api, session, rooms, openRoom, tasks, moves, notifications, navigate, replaceHash, announce, signedIn };
 
+/** What the sign-in just did that the next view should say (the language it adopted), or null. */
+let signInNotice = null;
+
 function signedIn() {
 	const { name } = parseRoute(location.hash);
-	if (name === 'login' || name === 'home') navigate('#/rooms', { replace: true });
-	else route();
+	const flash = signInNotice;
+	signInNotice = null;
+	if (name === 'login' || name === 'home') navigate('#/rooms', { replace: true, flash });
+	else {
+		pending = { flash, alert: null };
+		route();
+	}
 }
 
 function createView(current) {
@@ -145,9 +153,36 @@ function renderHeader(current = parseRoute(location.hash)) {
 	}
 }
 
+/** Shows `lang` everywhere: the switch, the view, the bell, the header and the title. */
+function showLanguage(lang) {
+	setLanguage(lang);
+	languageSelect.value = language();
+	view?.render?.('language');
+	bell.render();
+	renderHeader();
+	setTitle();
+}
+
+/**
+ * At sign-in, a browser where nobody chose a language takes the account's (the language of its
+ * mails), and says so; one where someone did keeps it and saves it on the account.
+ */
+function adoptAccountLanguage() {
+	const lang = session.user?.language;
+	if (!lang || lang === language()) return;
+	if (languageChosen()) {
+		session.updateMe({ language: language() }).catch(() => {});
+		return;
+	}
+	showLanguage(lang);
+	signInNotice = { key: `language.adopted.${lang}` };
+}
+
 session.addEventListener('change', (event) => {
 	const { what, reason } = event.detail;
 	if (what !== 'session') return;
+	if (reason === 'login') adoptAccountLanguage();
+	if (reason === 'user') return renderHeader();
 	if (reason === 'restore') return renderHeader();
 	if (reason === 'logout') return navigate('#/login', { flash: { key: 'session.loggedOut' } });
 	if (reason === 'expired' || reason === 'elsewhere') {
@@ -160,12 +195,13 @@ session.addEventListener('change', (event) => {
 $(document, 'logout').addEventListener('click', () => session.logOut());
 
 languageSelect.value = language();
+// The choice is also the account's: mails come in it. Saving it may fail (offline): the client
+// still switches, and the next switch saves again.
 languageSelect.addEventListener('change', () => {
-	setLanguage(languageSelect.value);
-	view?.render?.('language');
-	bell.render();
-	renderHeader();
-	setTitle();
+	showLanguage(languageSelect.value);
+	if (session.signedIn && session.user?.language !== language()) {
+		session.updateMe({ language: language() }).catch(() => {});
+	}
 });
 
 $(document, 'skip-link').addEventListener('click', (event) => {

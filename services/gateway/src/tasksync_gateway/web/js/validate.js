@@ -15,6 +15,9 @@ const RULES = {
 	text: { min: 1, max: 500, trim: true },
 	label_name: { min: 1, max: 40, trim: true },
 	body: { min: 1, max: 5000, trim: true },
+	// The form only: the server checks the address properly (email-validator).
+	email: { max: 254, pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, trim: true },
+	verify_code: { pattern: /^[A-Za-z0-9]{6,10}$/, normalize: (value) => value.replace(/\s+/g, '') },
 };
 
 function problem(name, value, { lenient }) {

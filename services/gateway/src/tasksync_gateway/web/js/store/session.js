@@ -1,6 +1,7 @@
 // Who is signed in: the token and the person, kept in localStorage so that a reload stays signed
-// in. Dispatches "change" with what "session" and a reason: login, restore, logout, expired or
-// elsewhere (another tab). The other stores forget what they saw when the session ends.
+// in. Dispatches "change" with what "session" and a reason: login, restore, user (the account
+// changed), logout, expired or elsewhere (another tab). The other stores forget what they saw
+// when the session ends.
 
 import { Store } from './store.js';
 
@@ -86,6 +87,22 @@ export class SessionStore extends Store {
 			// The token is dropped here whatever the server says.
 		}
 		this.end('logout');
+	}
+
+	/** Changes the account (language, e-mail) and keeps the user the server answers. */
+	async updateMe(changes) {
+		const user = await this.api.updateMe(changes);
+		this.keepUser(user);
+		return user;
+	}
+
+	/** The user as the server now has it, kept beside the token for the next reload. */
+	keepUser(user) {
+		if (!this.signedIn) return;
+		this.user = user;
+		const saved = readSession(this.storage);
+		if (saved) this.storage.setItem(SESSION_KEY, JSON.stringify({ ...saved, user }));
+		this.emit('session', { reason: 'user' });
 	}
 
 	/** Every earlier token stops working, this one included, so log in again with the new one. */

@@ -5,14 +5,33 @@
 
 import { $, delegate } from '../dom.js';
 import { describeError } from '../errors.js';
-import { setText, showMessage, t } from '../i18n.js';
-import { showTimeAgo } from '../planning.js';
+import { language, setText, showMessage, t } from '../i18n.js';
+import { relativeTime, showTimeAgo } from '../planning.js';
 import { roomHash, routeHref, taskHash } from '../router.js';
+
+/**
+ * When a reminder said the task was due, from where it was sent: "in 1 day" (its offset, in the
+ * largest whole unit, as Intl says it), else from the due time itself.
+ */
+function dueIn(data) {
+	const minutes = Number(data.offset);
+	if (!Number.isInteger(minutes) || minutes <= 0) return data.due_at ? relativeTime(data.due_at) : '';
+	const format = new Intl.RelativeTimeFormat(language(), { numeric: 'always' });
+	for (const [unit, size] of [
+		['week', 10080],
+		['day', 1440],
+		['hour', 60],
+	]) {
+		if (minutes % size === 0) return format.format(minutes / size, unit);
+	}
+	return format.format(minutes, 'minute');
+}
 
 /** A notification in words. */
 function describe(item) {
 	const data = item.data ?? {};
 	const params = { actor: item.actor_username ?? { key: 'notifications.someone' }, title: data.title ?? '', kind: item.kind };
+	if (item.kind === 'due_soon') params.when = dueIn(data);
 	const known = ['mentioned', 'assigned', 'commented', 'due_soon', 'overdue', 'webhook_disabled'];
 	return { key: known.includes(item.kind) ? `notifications.${item.kind}` : 'notifications.other', params };
 }
