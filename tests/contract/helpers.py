@@ -10,6 +10,9 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import create_engine, text
+
+from tasksync_common.config import database_url
 from tests.conftest import Client
 
 PASSWORD = "correct horse battery"  # what Client.sign_up uses
@@ -197,3 +200,17 @@ def in_parallel(stack, token: str | None, calls):
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+def unsubscribe_secret(stack, person: Client) -> str:
+    """The secret of ``person``'s unsubscribe link (made when they turn reminder mail on)."""
+    body = {"before_due": [1440], "overdue": True, "email": True}
+    assert person.put("/api/v1/users/me/reminders", json=body).status_code == 200
+    url = stack.env.get("TASKS_DATABASE_URL") or f"sqlite:///{stack.env['TASKSYNC_DATA_DIR']}/tasks.sqlite3"
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT unsubscribe_secret FROM reminder_settings WHERE user_id = :user")
+            return connection.execute(query, {"user": person.user["id"]}).scalar_one()
+    finally:
+        engine.dispose()

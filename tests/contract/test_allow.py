@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.contract.helpers import make_task, ok, problem
+from tests.contract.helpers import make_task, ok, problem, unsubscribe_secret
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Methods no path serves; a 405 for each must still name the path's own methods.
@@ -31,7 +31,7 @@ def served_paths(stack):
 
 
 @pytest.fixture(scope="module")
-def concrete(people):
+def concrete(stack, people):
     """Fills a path template with things that exist and the caller may see."""
     owner, member = people[0], people[1]
     room = ok(owner.post("/api/v1/rooms", json={"name": "allow"}), 201)
@@ -48,9 +48,17 @@ def concrete(people):
         "label_id": label["id"],
         "item_id": added["checklist"][0]["id"],
         "comment_id": said["id"],
-        "secret": feed.rsplit("/", 1)[1].removesuffix(".ics"),
     }
-    return owner, lambda template: template.format(**values)
+    secrets = {  # each route's own: a wrong one would spend 127.0.0.1's guesses
+        "/api/v1/calendar/": feed.rsplit("/", 1)[1].removesuffix(".ics"),
+        "/api/v1/mail/unsubscribe/": unsubscribe_secret(stack, owner),
+    }
+
+    def fill(template: str) -> str:
+        secret = next((value for prefix, value in secrets.items() if template.startswith(prefix)), "")
+        return template.format(**values, secret=secret)
+
+    return owner, fill
 
 
 def test_options_allows_exactly_what_each_documented_path_serves(served_paths, concrete, anonymous):

@@ -32,10 +32,9 @@ from pathlib import Path
 import pytest
 import schemathesis
 from schemathesis import checks
-from sqlalchemy import create_engine, text
 
-from tasksync_common.config import database_url
 from tests.conftest import Client
+from tests.contract.helpers import unsubscribe_secret
 
 MAX_EXAMPLES = 30  # fuzzing phase, per operation and generation mode
 SEED = 20261127
@@ -297,20 +296,6 @@ def world(stack):
     world = World(stack.url, Path(stack.env["TASKSYNC_DATA_DIR"]))
     world.unsubscribe_secret = unsubscribe_secret(stack, world.owner)
     return world
-
-
-def unsubscribe_secret(stack, person: Client) -> str:
-    """The secret of ``person``'s unsubscribe link (made when they turn reminder mail on)."""
-    body = {"before_due": [1440], "overdue": True, "email": True}
-    assert person.put("/api/v1/users/me/reminders", json=body).status_code == 200
-    url = stack.env.get("TASKS_DATABASE_URL") or f"sqlite:///{stack.env['TASKSYNC_DATA_DIR']}/tasks.sqlite3"
-    engine = create_engine(database_url(url))
-    try:
-        with engine.connect() as connection:
-            query = text("SELECT unsubscribe_secret FROM reminder_settings WHERE user_id = :user")
-            return connection.execute(query, {"user": person.user["id"]}).scalar_one()
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
