@@ -220,6 +220,7 @@ def test_filters_are_in_the_url_and_a_shared_link_applies_them(person, api, new_
     expect(page.get_by_text("Показано завдань: 1 з 3")).to_be_visible()
     expect(page.get_by_label("Пошук завдань")).to_have_value("post")
     alice.task("Poster").get_by_role("link").click()
+    expect(page.get_by_role("dialog")).to_be_visible()  # Escape before the panel is open closes nothing
     page.keyboard.press("Escape")
     expect(page).to_have_url(shared)
     expect(page.get_by_role("article")).to_have_count(1)
