@@ -1,5 +1,6 @@
-"""Addresses that are their own secret (a calendar feed), reached without a token: how their
-secrets are made, stored and recognised. Log lines never show them (tasksync_common.logs)."""
+"""Addresses that are their own secret (a calendar feed, a reminder mail's unsubscribe link),
+reached without a token: how their secrets are made, stored and recognised. Log lines never show
+them (tasksync_common.logs)."""
 
 from __future__ import annotations
 

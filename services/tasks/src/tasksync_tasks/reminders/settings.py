@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, select, update
@@ -11,6 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tasksync_common.timestamps import utcnow
 
+from .. import secret_links
 from ..extensions import db
 from .models import DEFAULT_BEFORE_DUE, DEFAULT_EMAIL, DEFAULT_OVERDUE, ReminderSettings
 
@@ -21,12 +20,6 @@ _BY_HASH = select(_SETTINGS.c.user_id).where(_SETTINGS.c.unsubscribe_hash == bin
 
 def defaults() -> dict:
     return {"before_due": list(DEFAULT_BEFORE_DUE), "overdue": DEFAULT_OVERDUE, "email": DEFAULT_EMAIL}
-
-
-def secret_hash(secret: str) -> str:
-    """What a secret is looked up by: an index finds the digest, so no string comparison of the
-    secret itself can leak, by its timing, how much of a guess was right."""
-    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def many(user_ids: Iterable[int]) -> dict[int, dict]:
@@ -67,17 +60,17 @@ def write(user_id: int, chosen: dict) -> None:
     statement = dialect.insert(_SETTINGS).values(user_id=user_id, **values)
     db.session.execute(statement.on_conflict_do_update(index_elements=["user_id"], set_=values))
     if chosen["email"]:
-        secret = secrets.token_urlsafe(32)
+        secret, digest = secret_links.make()
         db.session.execute(
             update(_SETTINGS)
             .where(_SETTINGS.c.user_id == user_id, _SETTINGS.c.unsubscribe_secret.is_(None))
-            .values(unsubscribe_secret=secret, unsubscribe_hash=secret_hash(secret))
+            .values(unsubscribe_secret=secret, unsubscribe_hash=digest)
         )
 
 
 def unsubscribe(secret: str) -> bool:
     """Turn reminder mail off for the person whose link has ``secret``; False for no such link."""
-    user_id = db.session.execute(_BY_HASH, {"hash": secret_hash(secret)}).scalar()
+    user_id = db.session.execute(_BY_HASH, {"hash": secret_links.digest(secret)}).scalar()
     if user_id is None:
         db.session.rollback()
         return False
